@@ -1,0 +1,302 @@
+"""The cross-version matrix: tests x Python x package, plus lint, typecheck, build, release, bench.
+
+Typical runs:
+    nox                              # every default session (what CI runs)
+    nox -t core                      # core's tests on every Python
+    nox -s "tests(router-3.13)"      # one package, one interpreter
+    nox -s lint typecheck
+    nox -s bench -- --quick
+    nox -s release -- fasterapi-router
+
+Our own distributions are always installed from their folders here, never from the
+package index: another project owns the name `fasterapi` there.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import sys
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import nox
+from packaging.requirements import Requirement
+from packaging.specifiers import SpecifierSet
+from packaging.version import Version
+
+ROOT = Path(__file__).parent
+# Dependency order: a package comes after every sibling it needs.
+ALL_PACKAGES = ("router", "concurrency", "middleware", "testing", "core", "fasterapi")
+IMPORT_NAMES = {
+    "router": "fasterapi_router",
+    "concurrency": "fasterapi_concurrency",
+    "middleware": "fasterapi_middleware",
+    "testing": "fasterapi_testing",
+    "core": "fasterapi_core",
+    "fasterapi": "FasterAPI",
+}
+
+nox.needs_version = ">=2025.2.9"
+nox.options.default_venv_backend = "uv|virtualenv"
+# A missing interpreter is a failure, never a silent skip.
+nox.options.error_on_missing_interpreters = True
+nox.options.sessions = ["tests", "lint", "typecheck", "build"]
+# uv must use the interpreters on PATH (pyenv), never download its own.
+os.environ.setdefault("UV_PYTHON_DOWNLOADS", "never")
+os.environ.setdefault("UV_PYTHON_PREFERENCE", "only-system")
+
+
+def pkg_dir(pkg: str) -> Path:
+    """`core` -> packages/fasterapi-core; `fasterapi` -> packages/fasterapi."""
+    return ROOT / "packages" / ("fasterapi" if pkg == "fasterapi" else f"fasterapi-{pkg}")
+
+
+def dist_name(pkg: str) -> str:
+    return pkg_dir(pkg).name
+
+
+def pkg_from_dist(dist: str) -> str:
+    return "fasterapi" if dist == "fasterapi" else dist.removeprefix("fasterapi-")
+
+
+# The packages that exist so far (each issue that builds one adds its folder).
+PACKAGES = tuple(p for p in ALL_PACKAGES if (pkg_dir(p) / "pyproject.toml").is_file())
+
+
+@cache
+def pyproject(pkg: str) -> dict[str, Any]:
+    return nox.project.load_toml(pkg_dir(pkg) / "pyproject.toml")
+
+
+def sibling(req: str) -> str | None:
+    """`core` for "fasterapi-core>=0.3"; `fasterapi` for "fasterapi"; else None."""
+    name = Requirement(req).name.lower().replace("_", "-")
+    if name == "fasterapi":
+        return "fasterapi"
+    return name.removeprefix("fasterapi-") if name.startswith("fasterapi-") else None
+
+
+def siblings_first(pkg: str) -> list[str]:
+    """`pkg` plus the siblings it needs at runtime, dependencies first."""
+    deps = [s for d in pyproject(pkg)["project"].get("dependencies", []) if (s := sibling(d))]
+    return list(dict.fromkeys([p for dep in deps for p in siblings_first(dep)] + [pkg]))
+
+
+def third_party(reqs: list[str]) -> list[str]:
+    return [r for r in reqs if not sibling(r)]
+
+
+def install_ours(session: nox.Session, pkgs: list[str], *, editable: bool = True) -> None:
+    """Install our packages (and their sibling dependencies) from local paths, deps first.
+
+    Each sibling is installed with --no-deps and its third-party requirements are
+    installed separately, so the resolver never looks for one of ours on the index.
+    """
+    ordered = list(dict.fromkeys(p for pkg in pkgs for p in siblings_first(pkg)))
+    extra: list[str] = []
+    for p in ordered:
+        extra += third_party(pyproject(p)["project"].get("dependencies", []))
+    if extra:
+        session.install(*dict.fromkeys(extra))
+    flag = ["--editable"] if editable else []
+    args = [a for p in ordered for a in (*flag, str(pkg_dir(p)))]
+    session.install("--no-deps", *args)
+
+
+def matrix() -> list[Any]:
+    params = []
+    for pkg in PACKAGES:
+        for py in nox.project.python_versions(pyproject(pkg)):
+            params.append(nox.param(py, pkg, id=f"{pkg}-{py}", tags=[pkg]))
+    return params
+
+
+@nox.session
+@nox.parametrize(("python", "package"), matrix())
+def tests(session: nox.Session, package: str) -> None:
+    """One package, one interpreter, only its declared dependencies (+ its test group)."""
+    group = nox.project.dependency_groups(pyproject(package), "test")
+    ours = [package] + [s for r in group if (s := sibling(r))]
+    install_ours(session, ours)
+    if third := third_party(list(group)):
+        session.install(*third)
+    cov = ["--cov", f"--cov-config={pkg_dir(package) / 'pyproject.toml'}", "--cov-report=term-missing:skip-covered"]
+    uses_cov = "pytest-cov" in " ".join(group)
+    session.run(
+        "pytest",
+        str(pkg_dir(package) / "tests"),
+        *(cov if uses_cov else []),
+        *session.posargs,
+        env={"COVERAGE_CORE": "sysmon"} if session.python == "3.13" else {},
+    )
+
+
+@nox.session(python="3.13")
+def lint(session: nox.Session) -> None:
+    """ruff format --check, ruff check, then import-linter and slotscheck on all packages installed."""
+    session.install("ruff", "import-linter", "slotscheck")
+    session.run("ruff", "format", "--check", ".")
+    session.run("ruff", "check", ".")
+    install_ours(session, list(PACKAGES), editable=False)
+    # import-linter only checks root packages that are installed; list the ones we have.
+    cfg = session.create_tmp()
+    roots = [IMPORT_NAMES[p] for p in PACKAGES]
+    contracts = _importlinter_config(roots)
+    ini = Path(cfg) / "importlinter.ini"
+    ini.write_text(contracts)
+    session.run("lint-imports", "--config", str(ini))
+    session.run("slotscheck", "--require-subclass", "-m", ",".join(roots), success_codes=[0])
+
+
+def _importlinter_config(roots: list[str]) -> str:
+    """Render the contracts of the root pyproject for the packages that exist so far."""
+    conf = nox.project.load_toml(ROOT / "pyproject.toml")["tool"]["importlinter"]
+    lines = ["[importlinter]", "root_packages =", *[f"    {r}" for r in roots]]
+    for i, c in enumerate(conf["contracts"]):
+        lines += ["", f"[importlinter:contract:{i}]", f"name = {c['name']}", f"type = {c['type']}"]
+        if c["type"] == "layers":
+            layers = []
+            for layer in c["layers"]:
+                kept = [m.strip() for m in layer.split("|") if m.strip() in roots]
+                if kept:
+                    layers.append(" | ".join(kept))
+            lines += ["layers =", *[f"    {layer}" for layer in layers]]
+        else:
+            src = [m for m in c["source_modules"] if m in roots]
+            forb = [m for m in c["forbidden_modules"] if m in roots]
+            if not src or not forb:
+                lines = lines[:-3]
+                continue
+            lines += ["source_modules =", *[f"    {m}" for m in src]]
+            lines += ["forbidden_modules =", *[f"    {m}" for m in forb]]
+    return "\n".join(lines) + "\n"
+
+
+@nox.session(python="3.13")
+@nox.parametrize("package", PACKAGES, ids=list(PACKAGES))
+def typecheck(session: nox.Session, package: str) -> None:
+    """mypy --strict on the package's src/ and tests/, with only its declared dependencies."""
+    group = nox.project.dependency_groups(pyproject(package), "test")
+    install_ours(session, [package] + [s for r in group if (s := sibling(r))])
+    session.install("mypy", *third_party(list(group)))
+    typing_group = pyproject(package).get("dependency-groups", {}).get("typing", [])
+    if typing_group:
+        session.install(*typing_group)
+    src = pkg_dir(package) / "src"
+    session.run("mypy", "--strict", "--config-file", str(ROOT / "pyproject.toml"), str(src))
+    session.run(
+        "mypy",
+        "--strict",
+        "--config-file",
+        str(ROOT / "pyproject.toml"),
+        "--explicit-package-bases",
+        str(pkg_dir(package) / "tests"),
+    )
+
+
+@nox.session(python="3.13")
+@nox.parametrize("package", PACKAGES, ids=list(PACKAGES))
+def build(session: nox.Session, package: str) -> None:
+    """Build wheel + sdist, install the wheel alone into a fresh venv and import it."""
+    session.install("build", "twine")
+    dist = Path(session.create_tmp()) / "dist"
+    shutil.rmtree(dist, ignore_errors=True)
+    # Wheels of the siblings this package needs at runtime: installed by path, never from an index.
+    needed = siblings_first(package)
+    for p in needed:
+        session.run("python", "-m", "build", "--installer=uv", "--outdir", str(dist / p), str(pkg_dir(p)), silent=True)
+    session.run("twine", "check", "--strict", *[str(f) for f in (dist / package).iterdir()])
+    wheels = [str(next((dist / p).glob("*.whl"))) for p in needed]
+    venv = Path(session.create_tmp()) / "alone"
+    shutil.rmtree(venv, ignore_errors=True)
+    session.run("uv", "venv", "--quiet", "--python", sys.executable, str(venv), external=True)
+    py = str(venv / "bin" / "python")
+    extra = [r for p in needed for r in third_party(pyproject(p)["project"].get("dependencies", []))]
+    if extra:
+        session.run("uv", "pip", "install", "--quiet", "--python", py, *extra, external=True)
+    session.run("uv", "pip", "install", "--quiet", "--no-deps", "--python", py, *wheels, external=True)
+    mod = IMPORT_NAMES[package]
+    session.run(
+        py,
+        "-c",
+        f"import {mod}, importlib.metadata as m; "
+        f"print({mod}.__name__, m.version({dist_name(package)!r}), len({mod}.__all__), 'public names')",
+        external=True,
+    )
+
+
+@nox.session(python="3.13", default=False)
+def release(session: nox.Session) -> None:
+    """Check and build one distribution for release: `nox -s release -- fasterapi-router`.
+
+    Checks that __about__.py, the changelog's newest entry and the git tag (if the
+    commit is tagged, or `--tag TAG`) agree, that every sibling range the package
+    declares is met by the sibling versions in this tree, then builds only that
+    distribution's wheel and sdist and runs `twine check --strict` on them.
+    """
+    if not session.posargs:
+        session.error("usage: nox -s release -- <dist> [--tag <dist>-v<version>]")
+    dist = session.posargs[0]
+    pkg = pkg_from_dist(dist)
+    if pkg not in PACKAGES:
+        session.error(f"unknown distribution {dist!r}; known: {', '.join(dist_name(p) for p in PACKAGES)}")
+    version = _about_version(pkg)
+    problems: list[str] = []
+    newest = _changelog_newest(pkg)
+    if newest != version:
+        problems.append(f"CHANGELOG.md's newest entry is {newest!r}, __about__.py says {version!r}")
+    tag = None
+    if "--tag" in session.posargs:
+        tag = session.posargs[session.posargs.index("--tag") + 1]
+    else:
+        out = session.run("git", "tag", "--points-at", "HEAD", external=True, silent=True) or ""
+        tags = [t for t in str(out).split() if t.startswith(f"{dist}-v")]
+        tag = tags[0] if tags else None
+    if tag is not None and tag != f"{dist}-v{version}":
+        problems.append(f"tag {tag!r} does not match version: expected {dist}-v{version}")
+    for req in pyproject(pkg)["project"].get("dependencies", []):
+        if (s := sibling(req)) is not None:
+            have = Version(_about_version(s))
+            spec = SpecifierSet(str(Requirement(req).specifier))
+            if not spec.contains(have, prereleases=True):
+                problems.append(f"{req!r} is not met by {dist_name(s)} {have} in this tree")
+    if problems:
+        session.error("release checks failed:\n  " + "\n  ".join(problems))
+    session.log(f"{dist} {version}: tag={tag or '(none)'}, changelog and sibling ranges agree")
+    session.install("build", "twine")
+    out_dir = ROOT / "dist" / dist
+    shutil.rmtree(out_dir, ignore_errors=True)
+    session.run("python", "-m", "build", "--installer=uv", "--outdir", str(out_dir), str(pkg_dir(pkg)))
+    session.run("twine", "check", "--strict", *[str(f) for f in out_dir.iterdir()])
+
+
+def _about_version(pkg: str) -> str:
+    about = next((pkg_dir(pkg) / "src").glob("*/__about__.py"))
+    m = re.search(r'__version__\s*=\s*"([^"]+)"', about.read_text())
+    if not m:
+        raise RuntimeError(f"no __version__ in {about}")
+    return m.group(1)
+
+
+def _changelog_newest(pkg: str) -> str | None:
+    text = (pkg_dir(pkg) / "CHANGELOG.md").read_text()
+    m = re.search(r"^## \[?v?(\d+\.\d+\.\d+[^\]\s]*)\]?", text, re.MULTILINE)
+    return m.group(1) if m else None
+
+
+@nox.session(python="3.13", default=False)
+def bench(session: nox.Session) -> None:
+    """Benchmarks side by side with FastAPI, Starlette, Litestar: `nox -s bench -- --quick`."""
+    install_ours(session, list(PACKAGES), editable=False)
+    session.install("-r", str(ROOT / "benchmarks" / "requirements.txt"))
+    session.run("python", str(ROOT / "benchmarks" / "run.py"), *session.posargs)
+
+
+@nox.session(python=False, default=False)
+def matrix_json(session: nox.Session) -> None:
+    """Print the test matrix as JSON (for a CI system that fans out)."""
+    print(json.dumps([{"package": p, "python": py} for p in PACKAGES for py in nox.project.python_versions(pyproject(p))]))
