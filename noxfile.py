@@ -149,7 +149,9 @@ def lint(session: nox.Session) -> None:
     ini = Path(cfg) / "importlinter.ini"
     ini.write_text(contracts)
     session.run("lint-imports", "--config", str(ini))
-    session.run("slotscheck", "--require-subclass", "-m", ",".join(roots), success_codes=[0])
+    # Broken or overlapping __slots__ in any module of ours (optional-dependency modules excluded).
+    mods = [a for r in roots for a in ("-m", r)]
+    session.run("slotscheck", "--exclude-modules", r"(^|\.)(templating|cli|_granian)($|\.)", *mods)
 
 
 def _importlinter_config(roots: list[str]) -> str:
