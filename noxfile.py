@@ -131,7 +131,6 @@ def tests(session: nox.Session, package: str) -> None:
         str(pkg_dir(package) / "tests"),
         *(cov if uses_cov else []),
         *session.posargs,
-        env={"COVERAGE_CORE": "sysmon"} if session.python == "3.13" else {},
     )
 
 
