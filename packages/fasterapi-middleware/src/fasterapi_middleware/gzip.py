@@ -1,0 +1,194 @@
+"""`GZipMiddleware`: gzip response bodies for clients that accept it, streaming included."""
+
+from __future__ import annotations
+
+import re
+import zlib
+
+from fasterapi_middleware._asgi import with_vary
+from fasterapi_middleware.types import ASGIApp, Message, Receive, Scope, Send
+
+# RFC 9110 qvalue: 0 to 1 with at most three decimals.
+_QVALUE = re.compile(rb"0(?:\.[0-9]{0,3})?|1(?:\.0{0,3})?").fullmatch
+_GZIP_CODINGS = (b"gzip", b"x-gzip")
+# PERF: clients send a handful of distinct Accept-Encoding values, so the verdict is
+# cached per value; bounded so hostile values cannot grow it
+# (benchmarks/bench_middleware.py::gzip_1kb).
+_verdicts: dict[bytes, bool] = {}
+_MAX_CACHED = 256
+
+
+def accepts_gzip(accept_encoding: bytes) -> bool:
+    """Whether an Accept-Encoding value allows a gzip-coded response (RFC 9110 §12.5.3).
+
+    ``gzip`` (or ``x-gzip``) with a non-zero q-value says yes and ``gzip;q=0`` says no,
+    whatever ``*`` says; otherwise ``*`` with a non-zero q-value says yes. Codings compare
+    case-insensitively, and an item with a malformed q-value counts as refused.
+    """
+    verdict = _verdicts.get(accept_encoding)
+    if verdict is None:
+        verdict = _parse(accept_encoding)
+        if len(_verdicts) >= _MAX_CACHED:
+            _verdicts.clear()
+        _verdicts[accept_encoding] = verdict
+    return verdict
+
+
+def _parse(accept_encoding: bytes) -> bool:
+    gzip_q: float | None = None
+    star_q: float | None = None
+    for item in accept_encoding.lower().split(b","):
+        coding, _, params = item.partition(b";")
+        coding = coding.strip()
+        if coding not in _GZIP_CODINGS and coding != b"*":
+            continue
+        q = 1.0
+        for param in params.split(b";"):
+            key, _, value = param.partition(b"=")
+            if key.strip() == b"q":
+                value = value.strip()
+                q = float(value) if _QVALUE(value) else 0.0
+        if coding == b"*":
+            star_q = q
+        else:
+            gzip_q = q if gzip_q is None else max(gzip_q, q)
+    if gzip_q is not None:
+        return gzip_q > 0
+    return star_q is not None and star_q > 0
+
+
+class GZipMiddleware:
+    """Compress response bodies with gzip when the client accepts it.
+
+    A response is compressed when the request's ``Accept-Encoding`` allows gzip (see
+    `accepts_gzip`), the request has no ``Range`` header, and the response is not a 206,
+    has no ``Content-Encoding`` of its own, and has a body. Compressed or not, a response
+    that could have been compressed gets ``Vary: Accept-Encoding``.
+
+    * A body sent in one message is compressed in one go when it has at least
+      `minimum_size` bytes (``Content-Length`` is set to the compressed size); a shorter
+      one passes through unchanged.
+    * A body sent in several messages (``more_body=True`` on the first one), such as a
+      streaming response or server-sent events, is compressed chunk by chunk and flushed
+      after each chunk, so every chunk reaches the client as soon as the app sends it;
+      ``Content-Length`` is removed. Nothing is ever buffered whole.
+
+    Requests from clients that do not accept gzip, and non-HTTP scopes, go straight to
+    the app without any wrapping.
+
+    Args:
+        app: The ASGI application to wrap.
+        minimum_size: Single-message bodies shorter than this many bytes are sent as is.
+        compresslevel: zlib compression level, 1 (fastest) to 9 (smallest).
+    """
+
+    __slots__ = ("app", "compresslevel", "minimum_size")
+
+    def __init__(self, app: ASGIApp, minimum_size: int = 500, compresslevel: int = 9) -> None:
+        if not 0 <= compresslevel <= 9:
+            raise ValueError(f"compresslevel must be between 0 and 9, not {compresslevel}")
+        self.app = app
+        self.minimum_size = minimum_size
+        self.compresslevel = compresslevel
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Run the app, compressing its response if the client accepts gzip."""
+        if scope["type"] == "http":
+            accept = b""
+            for name, value in scope["headers"]:
+                if name == b"accept-encoding":
+                    accept = accept + b"," + value if accept else bytes(value)
+                elif name == b"range":
+                    break
+            else:
+                if accept and accepts_gzip(accept):
+                    responder = _GZipSend(send, self.minimum_size, self.compresslevel)
+                    await self.app(scope, receive, responder)
+                    if responder.state == _HOLDING:
+                        # The app sent a start and no body: forward what it did send.
+                        await send(responder.start)
+                    return
+        await self.app(scope, receive, send)
+
+
+_WAITING, _HOLDING, _PASSING, _STREAMING = range(4)
+
+
+class _GZipSend:
+    """The `send` handed to the app for one request whose client accepts gzip."""
+
+    __slots__ = ("compressor", "level", "minimum_size", "send", "start", "state")
+
+    compressor: zlib._Compress  # set when streaming starts
+
+    def __init__(self, send: Send, minimum_size: int, level: int) -> None:
+        self.send = send
+        self.minimum_size = minimum_size
+        self.level = level
+        self.state = _WAITING
+        self.start: Message = {}
+
+    async def __call__(self, message: Message) -> None:
+        state = self.state
+        if state == _PASSING:
+            await self.send(message)
+        elif state == _STREAMING:
+            await self._stream(message)
+        elif state == _WAITING:
+            self._start(message)
+            if self.state == _PASSING:
+                await self.send(message)
+        elif message["type"] != "http.response.body":
+            # An extension message (say, http.response.pathsend) instead of a body:
+            # the server sends that itself, so the start goes out unchanged.
+            self.state = _PASSING
+            await self.send(self.start)
+            await self.send(message)
+        else:
+            await self._first_body(message)
+
+    def _start(self, message: Message) -> None:
+        self.state = _PASSING
+        if message["type"] != "http.response.start" or message["status"] == 206:
+            return
+        for name, _ in message.get("headers", ()):
+            if name.lower() == b"content-encoding":
+                return
+        self.start = message
+        self.state = _HOLDING
+
+    async def _first_body(self, message: Message) -> None:
+        start = self.start
+        body = message.get("body", b"")
+        headers = message_headers = start.get("headers", ())
+        if message.get("more_body", False):
+            self.state = _STREAMING
+            headers = [h for h in message_headers if h[0].lower() != b"content-length"]
+            headers.append((b"content-encoding", b"gzip"))
+            self.compressor = zlib.compressobj(self.level, zlib.DEFLATED, 31)
+            start["headers"] = with_vary(headers, b"accept-encoding")
+            await self.send(start)
+            await self._stream(message)
+            return
+        self.state = _PASSING
+        if body and len(body) >= self.minimum_size:
+            compressor = zlib.compressobj(self.level, zlib.DEFLATED, 31)
+            body = compressor.compress(body) + compressor.flush()
+            headers = [h for h in message_headers if h[0].lower() != b"content-length"]
+            headers += ((b"content-encoding", b"gzip"), (b"content-length", b"%d" % len(body)))
+            message["body"] = body
+        start["headers"] = with_vary(headers, b"accept-encoding")
+        await self.send(start)
+        await self.send(message)
+
+    async def _stream(self, message: Message) -> None:
+        if message["type"] != "http.response.body":
+            await self.send(message)
+            return
+        compressor = self.compressor
+        data = compressor.compress(message.get("body", b""))
+        more = message.get("more_body", False)
+        # Z_SYNC_FLUSH pushes out everything received so far, so each chunk (an SSE event,
+        # say) can be decompressed by the client before the next one exists.
+        data += compressor.flush(zlib.Z_SYNC_FLUSH if more else zlib.Z_FINISH)
+        await self.send({"type": "http.response.body", "body": data, "more_body": more})
