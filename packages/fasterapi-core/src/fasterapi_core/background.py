@@ -1,0 +1,77 @@
+"""Work that runs after the response has been sent: `BackgroundTask`, `BackgroundTasks`."""
+
+from __future__ import annotations
+
+import inspect
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from fasterapi_core._concurrency import run_in_threadpool
+
+__all__ = ("BackgroundTask", "BackgroundTasks")
+
+logger = logging.getLogger("fasterapi")
+
+
+class BackgroundTask:
+    """One call to make after the response: `BackgroundTask(send_email, to, subject=...)`.
+
+    Sync functions run in the thread pool, async ones on the event loop.
+
+    Args:
+        func: The function to call.
+        *args: Its positional arguments.
+        **kwargs: Its keyword arguments.
+    """
+
+    __slots__ = ("args", "func", "is_async", "kwargs")
+
+    def __init__(self, func: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+        self.func = func
+        self.args = args
+        self.kwargs = kwargs
+        self.is_async = _is_async_callable(func)
+
+    async def __call__(self) -> None:
+        """Run the task (its exception propagates; `BackgroundTasks` logs and goes on)."""
+        if self.is_async:
+            await self.func(*self.args, **self.kwargs)
+        else:
+            await run_in_threadpool(self.func, *self.args, **self.kwargs)
+
+
+class BackgroundTasks(BackgroundTask):
+    """A list of tasks run in order after the response; inject it by annotation in a handler.
+
+    A failing task is logged (with its traceback, on the `fasterapi` logger) and the next
+    one still runs.
+
+    Args:
+        tasks: Initial tasks.
+    """
+
+    __slots__ = ("tasks",)
+
+    def __init__(self, tasks: list[BackgroundTask] | None = None) -> None:
+        self.tasks: list[BackgroundTask] = list(tasks) if tasks else []
+
+    def add_task(self, func: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+        """Queue `func(*args, **kwargs)` to run after the response is sent."""
+        self.tasks.append(BackgroundTask(func, *args, **kwargs))
+
+    async def __call__(self) -> None:
+        """Run every task in order; log a failing one and continue with the rest."""
+        for task in self.tasks:
+            try:
+                await task()
+            except Exception:
+                logger.exception("background task %r failed", getattr(task, "func", task))
+
+
+def _is_async_callable(obj: Any) -> bool:
+    while hasattr(obj, "func") and type(obj).__name__ == "partial":
+        obj = obj.func
+    return inspect.iscoroutinefunction(obj) or (
+        callable(obj) and inspect.iscoroutinefunction(getattr(obj, "__call__", None))
+    )

@@ -1,0 +1,356 @@
+"""`HTTPConnection` (the lazy view of an ASGI scope) and `Request` (plus the body).
+
+Nothing is parsed until asked for: `request.headers` builds `Headers` on first access and
+caches it, the query string is split only when `query_params` is read, and so on. Handlers
+that do not declare a `Request` parameter never get one built at all.
+"""
+
+from __future__ import annotations
+
+import json as _stdjson
+from collections.abc import AsyncIterator, Mapping
+from http.cookies import _unquote  # type: ignore[attr-defined]
+from typing import TYPE_CHECKING, Any
+
+import msgspec
+
+from fasterapi_core.datastructures import URL, Address, Headers, QueryParams, State
+
+if TYPE_CHECKING:
+    from fasterapi_core.forms import FormData
+
+__all__ = ("ClientDisconnect", "HTTPConnection", "Request", "parse_cookies")
+
+Scope = dict[str, Any]
+
+
+async def _no_receive() -> dict[str, Any]:
+    raise RuntimeError("this connection has no receive channel")
+
+
+async def _no_send(message: Mapping[str, Any]) -> None:
+    raise RuntimeError("this connection has no send channel")
+
+
+class ClientDisconnect(Exception):
+    """The client went away (`http.disconnect`) before the whole body was read."""
+
+
+def parse_cookies(header: str) -> dict[str, str]:
+    """Parse a `Cookie` header leniently, the way browsers send it.
+
+    A malformed pair is skipped on its own, so it never hides the valid cookies next to it.
+
+    Args:
+        header: The raw `Cookie` header value, e.g. `"a=1; b=2"`.
+
+    Returns:
+        `{name: value}`; when a name repeats, the last value wins (as in Starlette).
+    """
+    cookies: dict[str, str] = {}
+    for chunk in header.split(";"):
+        if "=" in chunk:
+            key, _, val = chunk.partition("=")
+        else:
+            # Browsers treat a bare token as a cookie with an empty name.
+            key, val = "", chunk
+        key, val = key.strip(), val.strip()
+        if key or val:
+            try:
+                cookies[key] = _unquote(val)
+            except Exception:  # pragma: no cover - _unquote only fails on exotic input
+                cookies[key] = val
+    return cookies
+
+
+class HTTPConnection(Mapping[str, Any]):
+    """What `Request` and `WebSocket` share: the scope, seen lazily.
+
+    Reads as a mapping of the scope (`conn["path"]`), like Starlette's.
+
+    Args:
+        scope: The ASGI connection scope (`http` or `websocket`).
+        receive: The ASGI receive channel, when the subclass needs it.
+    """
+
+    __slots__ = (
+        "_base_url",
+        "_cookies",
+        "_headers",
+        "_query_params",
+        "_receive",
+        "_state",
+        "_url",
+        "scope",
+    )
+
+    def __init__(self, scope: Scope, receive: Any = None) -> None:
+        self.scope = scope
+        self._receive = receive if receive is not None else _no_receive
+        self._headers: Headers | None = None
+        self._query_params: QueryParams | None = None
+        self._cookies: dict[str, str] | None = None
+        self._url: URL | None = None
+        self._base_url: URL | None = None
+        self._state: State | None = None
+
+    def __getitem__(self, key: str) -> Any:
+        return self.scope[key]
+
+    def __iter__(self) -> Any:
+        return iter(self.scope)
+
+    def __len__(self) -> int:
+        return len(self.scope)
+
+    __eq__ = object.__eq__
+    __hash__ = object.__hash__
+
+    @property
+    def app(self) -> Any:
+        """The application that received the connection (`scope["app"]`)."""
+        return self.scope.get("app")
+
+    @property
+    def url(self) -> URL:
+        """The full URL the client asked for (scheme, host, root path, path and query)."""
+        if self._url is None:
+            self._url = URL(scope=self.scope)
+        return self._url
+
+    @property
+    def base_url(self) -> URL:
+        """The URL of the application root (`root_path` included), ending in `/`."""
+        if self._base_url is None:
+            scope = dict(self.scope)
+            root = scope.get("app_root_path", scope.get("root_path", ""))
+            scope["path"] = "/"
+            scope["query_string"] = b""
+            scope["root_path"] = root
+            url = URL(scope=scope)
+            self._base_url = url
+        return self._base_url
+
+    @property
+    def headers(self) -> Headers:
+        """The request headers: case-insensitive, multi-valued."""
+        if self._headers is None:
+            self._headers = Headers(scope=self.scope)
+        return self._headers
+
+    @property
+    def query_params(self) -> QueryParams:
+        """The query string as a multi-dict (`getlist` for repeated keys)."""
+        if self._query_params is None:
+            self._query_params = QueryParams(self.scope.get("query_string", b""))
+        return self._query_params
+
+    @property
+    def path_params(self) -> dict[str, Any]:
+        """The values matched from the path template."""
+        params: dict[str, Any] = self.scope.get("path_params", {})
+        return params
+
+    @property
+    def cookies(self) -> dict[str, str]:
+        """The cookies of the `Cookie` header(s); one malformed cookie never hides the others."""
+        if self._cookies is None:
+            cookies: dict[str, str] = {}
+            for key, value in self.scope.get("headers", ()):
+                if key == b"cookie":
+                    cookies.update(parse_cookies(value.decode("latin-1")))
+            self._cookies = cookies
+        return self._cookies
+
+    @property
+    def client(self) -> Address | None:
+        """`Address(host, port)` of the peer, or None when the server does not say."""
+        client = self.scope.get("client")
+        if client is None:
+            return None
+        return Address(client[0], client[1])
+
+    @property
+    def session(self) -> dict[str, Any]:
+        """The session set by a session middleware (`scope["session"]`)."""
+        if "session" not in self.scope:
+            raise AssertionError("SessionMiddleware must be installed to access request.session")
+        session: dict[str, Any] = self.scope["session"]
+        return session
+
+    @property
+    def auth(self) -> Any:
+        """What an authentication middleware put in `scope["auth"]`."""
+        return self.scope["auth"]
+
+    @property
+    def user(self) -> Any:
+        """What an authentication middleware put in `scope["user"]`."""
+        return self.scope["user"]
+
+    @property
+    def state(self) -> State:
+        """Per-request attributes, backed by `scope["state"]` (where lifespan state arrives)."""
+        if self._state is None:
+            self._state = State(self.scope.setdefault("state", {}))
+        return self._state
+
+    def url_for(self, name: str, /, **path_params: Any) -> URL:
+        """The absolute URL of the route called `name`, with `path_params` filled in.
+
+        Raises:
+            NoMatchFound: No route has that name or those parameters.
+        """
+        router = self.scope.get("router") or self.scope.get("app")
+        if router is None:
+            raise RuntimeError("url_for needs scope['app'] or scope['router']")
+        path = router.url_path_for(name, **path_params)
+        base = self.base_url
+        return URL(str(base).rstrip("/") + str(path))
+
+
+class Request(HTTPConnection):
+    """An HTTP request: the scope, lazily parsed, plus the body.
+
+    Args:
+        scope: The ASGI `http` scope.
+        receive: The ASGI receive channel the body is read from.
+        send: The ASGI send channel (unused; accepted for Starlette compatibility).
+    """
+
+    __slots__ = ("_body", "_form", "_is_disconnected", "_json", "_send", "_stream_consumed")
+
+    def __init__(self, scope: Scope, receive: Any = None, send: Any = None) -> None:
+        super().__init__(scope, receive)
+        self._send = send if send is not None else _no_send
+        self._body: bytes | None = None
+        self._json: Any = _UNSET
+        self._form: Any = None
+        self._stream_consumed = False
+        self._is_disconnected = False
+
+    @property
+    def method(self) -> str:
+        """The HTTP method, upper-case."""
+        method: str = self.scope["method"]
+        return method
+
+    @property
+    def receive(self) -> Any:
+        """The ASGI receive channel."""
+        return self._receive
+
+    async def stream(self) -> AsyncIterator[bytes]:
+        """Yield the body as it arrives, chunk by chunk.
+
+        Raises:
+            ClientDisconnect: The client disconnected before the end of the body.
+            RuntimeError: The stream was already consumed (and the body not kept).
+        """
+        if self._body is not None:
+            yield self._body
+            yield b""
+            return
+        if self._stream_consumed:
+            raise RuntimeError("Stream consumed")
+        self._stream_consumed = True
+        while True:
+            message = await self._receive()
+            kind = message["type"]
+            if kind == "http.request":
+                chunk = message.get("body", b"")
+                if chunk:
+                    yield chunk
+                if not message.get("more_body", False):
+                    break
+            elif kind == "http.disconnect":
+                self._is_disconnected = True
+                raise ClientDisconnect
+        yield b""
+
+    async def body(self) -> bytes:
+        """The whole body (read once, then cached)."""
+        if self._body is None:
+            chunks = [chunk async for chunk in self.stream()]
+            self._body = b"".join(chunks)
+        return self._body
+
+    async def json(self) -> Any:
+        """The body decoded as JSON (cached).
+
+        Raises:
+            json.JSONDecodeError: The body is not valid JSON (a `ValueError`, as in Starlette).
+        """
+        if self._json is _UNSET:
+            body = await self.body()
+            try:
+                self._json = msgspec.json.decode(body)
+            except msgspec.DecodeError:
+                # Re-raise as the stdlib error Starlette users catch.
+                self._json = _stdjson.loads(body)  # raises JSONDecodeError
+        return self._json
+
+    async def form(
+        self,
+        *,
+        max_files: int | float = 1000,
+        max_fields: int | float = 1000,
+        max_part_size: int = 1024 * 1024,
+    ) -> FormData:
+        """Parse a `multipart/form-data` or `application/x-www-form-urlencoded` body (cached).
+
+        Args:
+            max_files: Most file parts accepted.
+            max_fields: Most non-file fields accepted.
+            max_part_size: Largest non-file part, in bytes.
+
+        Returns:
+            The `FormData`; close its files with `await request.close()`.
+        """
+        if self._form is None:
+            from fasterapi_core.forms import FormLimits
+
+            limits = FormLimits(
+                max_files=int(max_files),
+                max_fields=int(max_fields),
+                max_part_size=max_part_size,
+            )
+            self._form = await self._parse_form(limits)
+        form: FormData = self._form
+        return form
+
+    async def _parse_form(self, limits: Any) -> Any:
+        from fasterapi_core.forms import parse_form
+
+        return await parse_form(self.headers, self.stream(), limits)
+
+    async def close(self) -> None:
+        """Close the files of a parsed form, if any."""
+        if self._form is not None:
+            await self._form.close()
+
+    async def is_disconnected(self) -> bool:
+        """True once the client has gone away (checks without waiting)."""
+        if not self._is_disconnected:
+            import asyncio
+
+            try:
+                message = await asyncio.wait_for(self._receive(), timeout=0.000001)
+            except asyncio.TimeoutError:
+                return False
+            if message.get("type") == "http.disconnect":
+                self._is_disconnected = True
+        return self._is_disconnected
+
+    async def send_push_promise(self, path: str) -> None:
+        """Send an HTTP/2 server push promise when the server supports it (else nothing)."""
+        if "http.response.push" in self.scope.get("extensions", {}):
+            raw = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in self.headers.items()]
+            await self._send({"type": "http.response.push", "path": path, "headers": raw})
+
+
+class _Unset:
+    __slots__ = ()
+
+
+_UNSET: Any = _Unset()
