@@ -74,6 +74,15 @@ def test_other_hosts_get_400_and_the_app_keeps_answering(host: str | bytes) -> N
     assert with_host(middleware, "example.com").status == 200
 
 
+def test_remembered_hosts_stay_bounded() -> None:
+    middleware = trusted()
+    for n in range(300):
+        assert with_host(middleware, f"n{n}.example.org").status == 200
+    assert with_host(middleware, "n299.example.org").status == 200
+    assert len(middleware._trusted) <= 256
+    assert with_host(middleware, "evil.com").status == 400
+
+
 def test_a_missing_host_gets_400() -> None:
     result = call(trusted(), headers=[("accept", "*/*")])
     assert (result.status, result.text) == (400, "Missing host header")

@@ -14,6 +14,8 @@ from fasterapi_middleware._asgi import (
 )
 from fasterapi_middleware.types import ASGIApp, Receive, Scope, Send
 
+_MAX_REMEMBERED = 256
+
 
 class TrustedHostMiddleware:
     """Answer 400 to HTTP and websocket requests for hosts not in `allowed_hosts`.
@@ -50,6 +52,7 @@ class TrustedHostMiddleware:
         "_allow_any",
         "_exact",
         "_suffixes",
+        "_trusted",
         "_www",
         "allowed_hosts",
         "app",
@@ -91,6 +94,7 @@ class TrustedHostMiddleware:
             else:
                 exact.add(name)
         self._allow_any = "*" in self.allowed_hosts
+        self._trusted: set[bytes | None] = set()
         self._exact = frozenset(exact)
         self._suffixes = tuple(suffixes)
         self._www = (
@@ -105,6 +109,14 @@ class TrustedHostMiddleware:
             await self.app(scope, receive, send)
             return
         value = header(scope, b"host")
+        trusted = self._trusted
+        # PERF: a server sees few distinct Host values, so the raw values already found
+        # trusted are remembered and the parsing below is skipped for them; the set is
+        # bounded, so hostile values cannot grow it
+        # (benchmarks/bench_middleware.py::trusted_host).
+        if value in trusted:
+            await self.app(scope, receive, send)
+            return
         if value is None:
             await respond(scope, send, 400, b"Missing host header", [TEXT_PLAIN])
             return
@@ -112,6 +124,9 @@ class TrustedHostMiddleware:
         if parts is not None:
             host, port = parts
             if host in self._exact or (self._suffixes and host.endswith(self._suffixes)):
+                if len(trusted) >= _MAX_REMEMBERED:
+                    trusted.clear()
+                trusted.add(value)
                 await self.app(scope, receive, send)
                 return
             if host in self._www:
