@@ -1,0 +1,538 @@
+"""Render `OperationSpec`s into an OpenAPI 3.1 document, in the shape FastAPI produces.
+
+All JSON Schemas come from one `msgspec.json.schema_components` call over every type the
+document mentions, so shared models become `#/components/schemas/<Name>` references and
+the cost is one C pass rather than one per route (`benchmarks/bench_openapi.py`).
+"""
+
+from __future__ import annotations
+
+import copy
+import enum
+import http
+import inspect
+import re
+import typing
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import msgspec
+
+from fasterapi_core._openapi.inputs import BodySpec, OperationSpec, ParamSpec
+
+__all__ = ("REF_PREFIX", "get_openapi")
+
+REF_PREFIX = "#/components/schemas/"
+_REF_TEMPLATE = REF_PREFIX + "{name}"
+
+_LOCATION_ORDER = {"path": 0, "query": 1, "header": 2, "cookie": 3}
+_STATUS_RANGES = {
+    "1XX": "Information",
+    "2XX": "Success",
+    "3XX": "Redirection",
+    "4XX": "Client Error",
+    "5XX": "Server Error",
+    "DEFAULT": "Default Response",
+}
+_NON_WORD = re.compile(r"\W")
+_CONVERTER = re.compile(r"{([^}:]+):[^}]*}")
+_BINARY: dict[str, Any] = {"type": "string", "contentMediaType": "application/octet-stream"}
+_FILE_MEDIA_TYPE = "multipart/form-data"
+
+# The two components FastAPI adds for its 422 response, key for key.
+_VALIDATION_ERROR: dict[str, Any] = {
+    "properties": {
+        "loc": {
+            "items": {"anyOf": [{"type": "string"}, {"type": "integer"}]},
+            "type": "array",
+            "title": "Location",
+        },
+        "msg": {"type": "string", "title": "Message"},
+        "type": {"type": "string", "title": "Error Type"},
+        "input": {"title": "Input"},
+        "ctx": {"type": "object", "title": "Context"},
+    },
+    "type": "object",
+    "required": ["loc", "msg", "type"],
+    "title": "ValidationError",
+}
+_HTTP_VALIDATION_ERROR: dict[str, Any] = {
+    "properties": {
+        "detail": {
+            "items": {"$ref": REF_PREFIX + "ValidationError"},
+            "type": "array",
+            "title": "Detail",
+        }
+    },
+    "type": "object",
+    "title": "HTTPValidationError",
+}
+
+
+def _response_422() -> dict[str, Any]:
+    return {
+        "description": "Validation Error",
+        "content": {"application/json": {"schema": {"$ref": REF_PREFIX + "HTTPValidationError"}}},
+    }
+
+
+class _Binary:
+    """Stands in for `bytes` in file fields: rendered as an octet-stream string."""
+
+
+def get_openapi(
+    *,
+    title: str,
+    version: str,
+    openapi_version: str = "3.1.0",
+    summary: str | None = None,
+    description: str | None = None,
+    operations: Sequence[OperationSpec] | None = None,
+    routes: Iterable[Any] | None = None,
+    webhooks: Iterable[Any] | None = None,
+    tags: list[dict[str, Any]] | None = None,
+    servers: list[dict[str, Any]] | None = None,
+    terms_of_service: str | None = None,
+    contact: dict[str, Any] | None = None,
+    license_info: dict[str, Any] | None = None,
+    separate_input_output_schemas: bool = True,
+    external_docs: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Build an OpenAPI document (a JSON-ready dict) from route descriptions.
+
+    Same keywords as FastAPI's `fastapi.openapi.utils.get_openapi`, plus `operations`.
+
+    Args:
+        title: The API title (`info.title`).
+        version: The API version (`info.version`), not the OpenAPI version.
+        openapi_version: The `openapi` field.
+        summary: `info.summary`.
+        description: `info.description` (Markdown).
+        operations: The routes, as `OperationSpec`s.
+        routes: Alternatively (or as well), route objects with an `operation_spec()` method
+            returning an `OperationSpec`, a list of them, or None (not documented).
+        webhooks: Webhooks, as `OperationSpec`s or route objects; `path` is the webhook name.
+        tags: Tag objects (`{"name": ..., "description": ...}`) for the top-level `tags`.
+        servers: Server objects (`{"url": ...}`).
+        terms_of_service: `info.termsOfService`.
+        contact: `info.contact`.
+        license_info: `info.license`.
+        separate_input_output_schemas: Accepted for FastAPI compatibility. msgspec describes
+            a type the same way for input and output, so there is never an `-Input`/`-Output` pair.
+        external_docs: The top-level `externalDocs` object.
+
+    Returns:
+        The document: paths, components (sorted by name), tags, servers, webhooks.
+    """
+    del separate_input_output_schemas
+    specs = [*(operations or ()), *_specs_of(routes)]
+    hook_specs = _specs_of(webhooks)
+    builder = _Builder()
+    for spec in (*specs, *hook_specs):
+        builder.collect(spec)
+    builder.resolve()
+    paths: dict[str, dict[str, Any]] = {}
+    for spec in specs:
+        if spec.include_in_schema:
+            path_item = paths.setdefault(_CONVERTER.sub(r"{\1}", spec.path), {})
+            for method in spec.methods:
+                path_item[method.lower()] = builder.operation(spec, method)
+    hook_paths: dict[str, dict[str, Any]] = {}
+    for spec in hook_specs:
+        if spec.include_in_schema:
+            path_item = hook_paths.setdefault(spec.path, {})
+            for method in spec.methods:
+                path_item[method.lower()] = builder.operation(spec, method)
+
+    info: dict[str, Any] = {"title": title}
+    if summary:
+        info["summary"] = summary
+    if description:
+        info["description"] = description
+    if terms_of_service:
+        info["termsOfService"] = terms_of_service
+    if contact:
+        info["contact"] = contact
+    if license_info:
+        info["license"] = license_info
+    info["version"] = version
+    output: dict[str, Any] = {"openapi": openapi_version, "info": info}
+    if servers:
+        output["servers"] = servers
+    output["paths"] = paths
+    if hook_paths:
+        output["webhooks"] = hook_paths
+    components = builder.components()
+    if components:
+        output["components"] = components
+    if tags:
+        output["tags"] = tags
+    if external_docs:
+        output["externalDocs"] = external_docs
+    return output
+
+
+def _specs_of(routes: Iterable[Any] | None) -> list[OperationSpec]:
+    specs: list[OperationSpec] = []
+    for route in routes or ():
+        if isinstance(route, OperationSpec):
+            specs.append(route)
+            continue
+        make = getattr(route, "operation_spec", None)
+        if make is None:
+            continue
+        got = make()
+        if isinstance(got, OperationSpec):
+            specs.append(got)
+        elif got is not None:
+            specs.extend(got)
+    return specs
+
+
+def _is_file_param(param: Any) -> bool:
+    media = getattr(param, "media_type", None)
+    return media == _FILE_MEDIA_TYPE or type(param).__name__ == "File"
+
+
+def _binary_for_bytes(annotation: Any) -> Any:
+    """`bytes` -> `_Binary`, through Optional/list/Annotated: file fields are raw octets."""
+    if annotation is bytes:
+        return _Binary
+    origin = typing.get_origin(annotation)
+    if origin is None:
+        return annotation
+    args = typing.get_args(annotation)
+    if origin is typing.Annotated:
+        return _binary_for_bytes(args[0])
+    if origin in (list, set, frozenset, tuple, Sequence, typing.Union) or (
+        type(annotation).__name__ == "UnionType"
+    ):
+        new = tuple(_binary_for_bytes(a) for a in args)
+        if new == args:
+            return annotation
+        if origin is typing.Union or type(annotation).__name__ == "UnionType":
+            return typing.Union[new]  # noqa: UP007 - built from a runtime tuple
+        if origin is tuple:
+            return tuple[new]  # type: ignore[valid-type]
+        return origin[new[0]]
+    return annotation
+
+
+def _title(name: str) -> str:
+    return name.replace("_", " ").title()
+
+
+def _status_allows_body(status: str) -> bool:
+    if status.upper() in _STATUS_RANGES:
+        return True
+    try:
+        code = int(status)
+    except ValueError:
+        return True
+    return not (code < 200 or code in (204, 205, 304))
+
+
+def _jsonable(value: Any) -> tuple[bool, Any]:
+    try:
+        return True, msgspec.to_builtins(value)
+    except (TypeError, ValueError):
+        return False, None
+
+
+def _deep_update(target: dict[str, Any], extra: Mapping[str, Any]) -> None:
+    for key, value in extra.items():
+        current = target.get(key)
+        if isinstance(current, dict) and isinstance(value, Mapping):
+            _deep_update(current, value)
+        elif isinstance(current, list) and isinstance(value, list):
+            target[key] = current + value
+        else:
+            target[key] = value
+
+
+class _Builder:
+    """Collects every type first, renders all schemas in one msgspec call, then the paths."""
+
+    __slots__ = (
+        "_extra_components",
+        "_index",
+        "_msgspec_names",
+        "_needs_422",
+        "_schemas",
+        "_security",
+        "_types",
+    )
+
+    def __init__(self) -> None:
+        self._types: list[Any] = []
+        self._index: dict[Any, int] = {}
+        self._schemas: list[dict[str, Any]] = []
+        self._extra_components: dict[str, Any] = {}
+        self._msgspec_names: set[str] = set()
+        self._needs_422 = False
+        self._security: dict[str, Any] = {}
+
+    # -- pass 1: collect types ------------------------------------------------------------
+    def _add(self, annotation: Any) -> None:
+        try:
+            if annotation in self._index:
+                return
+            self._index[annotation] = len(self._types)
+        except TypeError:  # unhashable annotation metadata: render it on its own
+            return
+        self._types.append(annotation)
+
+    def collect(self, spec: OperationSpec) -> None:
+        for p in spec.params:
+            self._add(p.annotation)
+        if spec.body is not None:
+            for p in spec.body.params:
+                self._add(self._body_annotation(p))
+        if spec.response_model is not None:
+            self._add(spec.response_model)
+        for response in (spec.responses or {}).values():
+            model = response.get("model")
+            if model is not None:
+                self._add(model)
+        if spec.security_schemes:
+            self._security.update(spec.security_schemes)
+
+    @staticmethod
+    def _body_annotation(p: ParamSpec) -> Any:
+        return _binary_for_bytes(p.annotation) if _is_file_param(p.param) else p.annotation
+
+    def _hook(self, tp: Any) -> dict[str, Any]:
+        if tp is _Binary:
+            return dict(_BINARY)
+        from fasterapi_core.forms import UploadFile
+
+        if isinstance(tp, type) and issubclass(tp, UploadFile):
+            return dict(_BINARY)
+        to_schema = getattr(tp, "model_json_schema", None)
+        if to_schema is not None:  # a pydantic model: its own schema, as a component
+            schema = dict(to_schema(ref_template=REF_PREFIX + "{model}"))
+            self._extra_components.update(schema.pop("$defs", {}))
+            name = str(schema.get("title") or tp.__name__)
+            self._extra_components[name] = schema
+            return {"$ref": REF_PREFIX + name}
+        return {}  # anything msgspec cannot describe: "any value"
+
+    def resolve(self) -> None:
+        try:
+            schemas, components = msgspec.json.schema_components(
+                self._types, schema_hook=self._hook, ref_template=_REF_TEMPLATE
+            )
+        except (TypeError, ValueError):  # one odd type must not sink the whole document
+            schemas, components = (), {}
+            self._schemas = [self._schema_alone(tp) for tp in self._types]
+        else:
+            self._schemas = list(schemas)
+        for name, component in components.items():
+            self._msgspec_names.add(name)
+            props = component.get("properties")
+            if props:  # FastAPI (pydantic) titles every property: "my_name" -> "My Name"
+                for key, prop in props.items():
+                    if "$ref" not in prop and "title" not in prop:
+                        prop["title"] = _title(key)
+            self._extra_components.setdefault(name, component)
+
+    def _schema_alone(self, tp: Any) -> dict[str, Any]:
+        try:
+            schemas, components = msgspec.json.schema_components(
+                (tp,), schema_hook=self._hook, ref_template=_REF_TEMPLATE
+            )
+        except (TypeError, ValueError):
+            return {}
+        self._extra_components.update(components)
+        return dict(schemas[0])
+
+    def schema_of(self, annotation: Any) -> dict[str, Any]:
+        try:
+            i = self._index.get(annotation)
+        except TypeError:
+            i = None
+        if i is None:
+            return self._schema_alone(annotation)
+        return self._schemas[i]
+
+    # -- pass 2: render ---------------------------------------------------------------------
+    def components(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        schemas = self._extra_components
+        if self._needs_422:
+            schemas.setdefault("HTTPValidationError", copy.deepcopy(_HTTP_VALIDATION_ERROR))
+            schemas.setdefault("ValidationError", copy.deepcopy(_VALIDATION_ERROR))
+        if schemas:
+            out["schemas"] = {name: schemas[name] for name in sorted(schemas)}
+        if self._security:
+            out["securitySchemes"] = self._security
+        return out
+
+    def field_schema(self, p: ParamSpec, annotation: Any) -> dict[str, Any]:
+        """The schema of one parameter or body field, with the Param's constraints applied."""
+        schema = dict(self.schema_of(annotation))
+        param = p.param
+        if param is not None:
+            self._apply_constraints(schema, param)
+        if not p.required and p.default is not None and p.default is not Ellipsis:
+            ok, value = _jsonable(p.default)
+            if ok:
+                schema["default"] = value
+        if "$ref" not in schema:
+            title = getattr(param, "title", None) if param is not None else None
+            schema["title"] = title or _title(p.name)
+        return schema
+
+    @staticmethod
+    def _apply_constraints(schema: dict[str, Any], param: Any) -> None:
+        get = getattr
+        is_array = schema.get("type") == "array"
+        for attr, key in (
+            ("gt", "exclusiveMinimum"),
+            ("ge", "minimum"),
+            ("lt", "exclusiveMaximum"),
+            ("le", "maximum"),
+            ("multiple_of", "multipleOf"),
+            ("min_length", "minItems" if is_array else "minLength"),
+            ("max_length", "maxItems" if is_array else "maxLength"),
+        ):
+            value = get(param, attr, None)
+            if value is not None:
+                schema[key] = value
+        pattern = get(param, "pattern", None) or get(param, "regex", None)
+        if pattern is not None:
+            schema["pattern"] = pattern if isinstance(pattern, str) else pattern.pattern
+        description = get(param, "description", None)
+        if description:
+            schema["description"] = description
+        examples = get(param, "examples", None)
+        if examples is not None:
+            schema["examples"] = list(examples)
+        extra = get(param, "json_schema_extra", None)
+        if isinstance(extra, Mapping):
+            schema.update(extra)
+
+    def parameters(self, params: Sequence[ParamSpec]) -> list[dict[str, Any]]:
+        seen: set[tuple[str, str]] = set()
+        out: list[dict[str, Any]] = []
+        for p in sorted(params, key=lambda p: _LOCATION_ORDER.get(p.location, 4)):
+            param = p.param
+            if param is not None and getattr(param, "include_in_schema", True) is False:
+                continue
+            key = (p.name, p.location)
+            if key in seen or p.location == "body":
+                continue
+            seen.add(key)
+            item: dict[str, Any] = {
+                "name": p.name,
+                "in": p.location,
+                "required": True if p.location == "path" else p.required,
+                "schema": self.field_schema(p, p.annotation),
+            }
+            if param is not None:
+                description = getattr(param, "description", None)
+                if description:
+                    item["description"] = description
+                if getattr(param, "deprecated", None):
+                    item["deprecated"] = True
+                examples = getattr(param, "openapi_examples", None)
+                if examples:
+                    item["examples"] = dict(examples)
+            out.append(item)
+        return out
+
+    def request_body(self, body: BodySpec, unique_id: str) -> dict[str, Any] | None:
+        fields = [
+            p
+            for p in body.params
+            if p.param is None or getattr(p.param, "include_in_schema", True) is not False
+        ]
+        if not fields:
+            return None
+        if len(fields) == 1 and not body.embed:
+            p = fields[0]
+            schema = self.field_schema(p, self._body_annotation(p))
+            required = p.required
+        else:
+            name = f"Body_{unique_id}"
+            props = {p.name: self.field_schema(p, self._body_annotation(p)) for p in fields}
+            component: dict[str, Any] = {"properties": props, "type": "object"}
+            needed = [p.name for p in fields if p.required]
+            if needed:
+                component["required"] = needed
+            component["title"] = name
+            self._extra_components[name] = component
+            schema = {"$ref": REF_PREFIX + name}
+            required = bool(needed)
+        out: dict[str, Any] = {"content": {body.media_type: {"schema": schema}}}
+        if required:
+            out["required"] = True
+        return out
+
+    def operation(self, spec: OperationSpec, method: str) -> dict[str, Any]:
+        default_id = _NON_WORD.sub("_", f"{spec.name}{spec.path}") + f"_{method.lower()}"
+        unique_id = spec.unique_id or default_id
+        op: dict[str, Any] = {}
+        if spec.tags:
+            op["tags"] = [t.value if isinstance(t, enum.Enum) else t for t in spec.tags]
+        op["summary"] = spec.summary or _title(spec.name)
+        description = spec.description or inspect.cleandoc(spec.docstring or "")
+        description = description.split("\f")[0].strip()
+        if description:
+            op["description"] = description
+        op["operationId"] = spec.operation_id or unique_id
+        if spec.deprecated:
+            op["deprecated"] = True
+        parameters = self.parameters(spec.params)
+        if parameters:
+            op["parameters"] = parameters
+        body = self.request_body(spec.body, unique_id) if spec.body is not None else None
+        if body is not None:
+            op["requestBody"] = body
+        op["responses"] = self.responses(spec, has_input=bool(parameters) or body is not None)
+        if spec.callbacks:
+            op["callbacks"] = dict(spec.callbacks)
+        if spec.security:
+            op["security"] = spec.security
+        if spec.external_docs:
+            op["externalDocs"] = dict(spec.external_docs)
+        if spec.openapi_extra:
+            _deep_update(op, spec.openapi_extra)
+        return op
+
+    def responses(self, spec: OperationSpec, *, has_input: bool) -> dict[str, Any]:
+        status = str(spec.status_code or 200)
+        media = spec.response_media_type
+        responses: dict[str, Any] = {}
+        main: dict[str, Any] = {"description": spec.response_description}
+        if media and _status_allows_body(status):
+            if media == "application/json" or media.endswith("+json"):
+                schema = {} if spec.response_model is None else self.schema_of(spec.response_model)
+            else:
+                schema = {"type": "string"}
+            main["content"] = {media: {"schema": schema}}
+        responses[status] = main
+        for code, extra in (spec.responses or {}).items():
+            key = str(code).upper()
+            if key == "DEFAULT":
+                key = "default"
+            response = dict(extra)
+            model = response.pop("model", None)
+            target = responses.setdefault(key, {})
+            if model is not None:
+                content = response.setdefault("content", {})
+                content = {k: dict(v) for k, v in content.items()}
+                response["content"] = content
+                entry = content.setdefault(media or "application/json", {})
+                entry["schema"] = {**self.schema_of(model), **entry.get("schema", {})}
+            try:
+                phrase: str | None = http.HTTPStatus(int(key)).phrase
+            except ValueError:
+                phrase = _STATUS_RANGES.get(key.upper())
+            description = response.get("description") or target.get("description") or phrase
+            _deep_update(target, response)
+            target["description"] = description or "Additional Response"
+        if has_input and not any(k in responses for k in ("422", "4XX", "default")):
+            responses["422"] = _response_422()
+            self._needs_422 = True
+        return responses
