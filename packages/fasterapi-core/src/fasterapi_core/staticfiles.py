@@ -1,0 +1,200 @@
+"""`StaticFiles`: serve a directory over HTTP, safely (Starlette's class, same keywords).
+
+Mount it: `app.mount("/static", StaticFiles(directory="static"), name="static")`.
+
+A request can never reach a file outside the configured directories: the path is normalised,
+resolved with `os.path.realpath` (symlinks too, unless `follow_symlink=True`) and must stay
+inside the directory by `os.path.commonpath` — so `..`, percent-encoded `..` (servers decode it
+before we see it), absolute paths, symlinks pointing out and sibling directories sharing a
+prefix (`/static` vs `/static-secret`) all get a 404. So do names the OS refuses (NUL bytes,
+over-long names). Files go out through `FileResponse`: ETag/Last-Modified with 304, Range
+with 206/416, HEAD.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import stat
+from collections.abc import Mapping, Sequence
+from typing import Any
+from urllib.parse import quote
+
+import msgspec
+
+__all__ = ("StaticFiles",)
+
+PathLike = str | os.PathLike[str]
+
+_NOT_FOUND = msgspec.json.encode({"detail": "Not Found"})
+_NOT_ALLOWED = msgspec.json.encode({"detail": "Method Not Allowed"})
+
+
+async def _send_json(
+    send: Any,
+    status: int,
+    body: bytes,
+    extra: Sequence[tuple[bytes, bytes]] = (),
+    *,
+    head: bool = False,
+) -> None:
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(body)).encode("latin-1")),
+        *extra,
+    ]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": b"" if head else body})
+
+
+def _route_path(scope: Mapping[str, Any]) -> str:
+    """The request path below the mount point.
+
+    Works with both mount conventions: `path` is the full path and `root_path` the mount
+    prefix (Starlette >= 0.33, ASGI spec), or `path` is already the remainder.
+    """
+    path: str = scope["path"]
+    root: str = scope.get("root_path", "")
+    if root and path.startswith(root) and (len(path) == len(root) or path[len(root)] == "/"):
+        return path[len(root) :]
+    return path
+
+
+def _full_path(scope: Mapping[str, Any]) -> str:
+    path: str = scope["path"]
+    root: str = scope.get("root_path", "")
+    if root and not path.startswith(root):
+        path = root + path
+    return path
+
+
+class StaticFiles:
+    """An ASGI app serving the files of a directory (and/or of Python packages).
+
+    Args:
+        directory: The directory to serve.
+        packages: Python packages whose `statics` folder (or the folder named in a
+            `(package, folder)` pair) is served too, after `directory`.
+        html: HTML mode: a directory serves its `index.html` (`/docs` redirects to `/docs/`),
+            and a missing file serves the top-level `404.html` with status 404, if present.
+        check_dir: Raise at construction if `directory` does not exist.
+        follow_symlink: Serve symlinks that point outside the directory (off by default).
+
+    Raises:
+        RuntimeError: `check_dir` is set and `directory` is not a directory, or a package's
+            folder does not exist.
+    """
+
+    __slots__ = ("_roots", "all_directories", "directory", "follow_symlink", "html")
+
+    def __init__(
+        self,
+        *,
+        directory: PathLike | None = None,
+        packages: Sequence[str | tuple[str, str]] | None = None,
+        html: bool = False,
+        check_dir: bool = True,
+        follow_symlink: bool = False,
+    ) -> None:
+        self.directory = directory
+        self.html = html
+        self.follow_symlink = follow_symlink
+        self.all_directories: list[PathLike] = self.get_directories(directory, packages)
+        if check_dir and directory is not None and not os.path.isdir(directory):
+            raise RuntimeError(f"Directory '{directory}' does not exist")
+        # PERF: resolve the roots once; each request then resolves only its own path.
+        self._roots = [os.path.realpath(d) for d in self.all_directories]
+
+    @staticmethod
+    def get_directories(
+        directory: PathLike | None = None,
+        packages: Sequence[str | tuple[str, str]] | None = None,
+    ) -> list[PathLike]:
+        """The directories to look in, in order: `directory`, then each package's folder."""
+        directories: list[PathLike] = [] if directory is None else [directory]
+        for package in packages or ():
+            name, folder = (package, "statics") if isinstance(package, str) else package
+            spec = importlib.util.find_spec(name)
+            if spec is None or spec.origin is None:
+                raise RuntimeError(f"Package {name!r} not found or not a regular package")
+            path = os.path.join(os.path.dirname(spec.origin), folder)
+            if not os.path.isdir(path):
+                raise RuntimeError(f"Directory '{folder}' in package {name!r} could not be found")
+            directories.append(path)
+        return directories
+
+    async def __call__(self, scope: Mapping[str, Any], receive: Any, send: Any) -> None:
+        """Serve one request."""
+        kind = scope["type"]
+        if kind != "http":
+            if kind == "websocket":
+                await send({"type": "websocket.close", "code": 1000, "reason": ""})
+            return
+        method = scope.get("method", "GET")
+        if method not in ("GET", "HEAD"):
+            await _send_json(send, 405, _NOT_ALLOWED, [(b"allow", b"GET, HEAD")])
+            return
+        route_path = _route_path(scope)
+        found = self.lookup_path(route_path)
+        if found is not None:
+            full, st = found
+            if stat.S_ISREG(st.st_mode):
+                await self._file(full, st, scope, receive, send)
+                return
+            if stat.S_ISDIR(st.st_mode) and self.html:
+                index = self.lookup_path(os.path.join(route_path, "index.html"))
+                if index is not None and stat.S_ISREG(index[1].st_mode):
+                    if not scope["path"].endswith("/"):
+                        await self._redirect_to_slash(scope, receive, send)
+                        return
+                    await self._file(index[0], index[1], scope, receive, send)
+                    return
+        if self.html:
+            missing = self.lookup_path("404.html")
+            if missing is not None and stat.S_ISREG(missing[1].st_mode):
+                await self._file(missing[0], missing[1], scope, receive, send, status_code=404)
+                return
+        await _send_json(send, 404, _NOT_FOUND, head=method == "HEAD")
+
+    def lookup_path(self, path: str) -> tuple[str, os.stat_result] | None:
+        """Find `path` (relative, "/"-separated) in the directories, never outside them.
+
+        Returns:
+            `(full_path, stat_result)` for the first directory that has it, else None.
+        """
+        parts = [p for p in path.split("/") if p]
+        relative = os.path.normpath(os.path.join(*parts)) if parts else "."
+        for root in self._roots:
+            joined = os.path.join(root, relative)
+            try:
+                full = os.path.abspath(joined) if self.follow_symlink else os.path.realpath(joined)
+                if os.path.commonpath([full, root]) != root:
+                    continue  # outside this directory: `..`, an absolute path, a symlink out
+                return full, os.stat(full)
+            except (OSError, ValueError):  # missing, ENAMETOOLONG, NUL byte, EACCES, ...
+                continue
+        return None
+
+    async def _file(
+        self,
+        full: str,
+        st: os.stat_result,
+        scope: Mapping[str, Any],
+        receive: Any,
+        send: Any,
+        status_code: int = 200,
+    ) -> None:
+        from fasterapi_core.responses import FileResponse
+
+        response = FileResponse(full, status_code=status_code, stat_result=st)
+        await response(scope, receive, send)
+
+    async def _redirect_to_slash(self, scope: Mapping[str, Any], receive: Any, send: Any) -> None:
+        from fasterapi_core.responses import RedirectResponse
+
+        # A relative Location with exactly one leading "/": never "//host" (an open redirect).
+        location = "/" + quote(_full_path(scope).lstrip("/")) + "/"
+        query: bytes = scope.get("query_string", b"")
+        if query:
+            location += "?" + query.decode("latin-1")
+        await RedirectResponse(location)(scope, receive, send)
