@@ -490,3 +490,27 @@ def test_timeout_kwargs_pass_through() -> None:
     client = TestClient(echo_scope, timeout=5.0, params={"always": "1"})
     assert client.get("/").json()["scope"]["query_string"] == "always=1"
     assert isinstance(client, httpx.Client)
+
+
+def test_exception_after_disconnect_is_raised_on_close() -> None:
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"t", "more_body": True})
+        await receive()
+        raise BOOM
+
+    with TestClient(app) as client:
+        with pytest.raises(BoomError), client.stream("GET", "/") as response:
+            assert next(response.iter_bytes()) == b"t"
+
+
+def test_stream_closed_after_client_close() -> None:
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"t", "more_body": True})
+        await asyncio.sleep(10)
+
+    client = TestClient(app)
+    with client.stream("GET", "/") as response:
+        assert next(response.iter_bytes()) == b"t"
+        client.close()  # cancels the app; closing the stream afterwards must not hang

@@ -383,8 +383,8 @@ class _SyncBody(httpx.SyncByteStream):
             elif isinstance(item, Finished):
                 self._finished = item
                 self._body_done = True
-                if item.exc is not None and self._raise:
-                    raise item.exc
+                if (exc := _app_error(item, self._raise)) is not None:
+                    raise exc
             else:
                 yield item  # type: ignore[misc]
 
@@ -403,8 +403,20 @@ class _SyncBody(httpx.SyncByteStream):
             _call_soon(loop, ex.cancel)
             finished = _wait_finished(self._events, None)
             return
-        if finished.exc is not None and self._raise:
-            raise finished.exc
+        if (exc := _app_error(finished, self._raise)) is not None:
+            raise exc
+
+
+def _app_error(finished: Finished, raise_exc: bool) -> BaseException | None:
+    """The app's exception to re-raise in the test, if any.
+
+    A cancellation is ours (the client was closed, or the app ignored a disconnect),
+    never news to the test.
+    """
+    exc = finished.exc
+    if exc is None or not raise_exc or isinstance(exc, asyncio.CancelledError):
+        return None
+    return exc
 
 
 def _call_soon(loop: asyncio.AbstractEventLoop, callback: Callable[[], object]) -> None:
@@ -473,8 +485,8 @@ class _AsyncBody(httpx.AsyncByteStream):
             elif isinstance(item, Finished):
                 self._finished = item
                 self._body_done = True
-                if item.exc is not None and self._raise:
-                    raise item.exc
+                if (exc := _app_error(item, self._raise)) is not None:
+                    raise exc
             else:
                 yield item  # type: ignore[misc]
 
@@ -493,8 +505,8 @@ class _AsyncBody(httpx.AsyncByteStream):
             ex.cancel()
             await _await_finished(self._events, None)
             return
-        if finished.exc is not None and self._raise:
-            raise finished.exc
+        if (exc := _app_error(finished, self._raise)) is not None:
+            raise exc
 
 
 async def _await_finished(events: asyncio.Queue[object], timeout: float | None) -> Finished | None:

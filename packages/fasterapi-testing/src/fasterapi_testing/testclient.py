@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Mapping, Sequence
+from http.cookiejar import CookieJar
 from types import TracebackType
 from typing import Any, ClassVar, TypeVar
 
@@ -99,7 +100,7 @@ class TestClient(_ExceptionHooks, httpx.Client):
         raise_server_exceptions: bool = True,
         root_path: str = "",
         headers: Mapping[str, str] | None = None,
-        cookies: httpx.Cookies | Mapping[str, str] | None = None,
+        cookies: httpx.Cookies | CookieJar | dict[str, str] | list[tuple[str, str]] | None = None,
         follow_redirects: bool = True,
         client: tuple[str, int] = DEFAULT_CLIENT,
         **kwargs: Any,
@@ -223,7 +224,7 @@ class AsyncTestClient(_ExceptionHooks, httpx.AsyncClient):
         raise_server_exceptions: bool = True,
         root_path: str = "",
         headers: Mapping[str, str] | None = None,
-        cookies: httpx.Cookies | Mapping[str, str] | None = None,
+        cookies: httpx.Cookies | CookieJar | dict[str, str] | list[tuple[str, str]] | None = None,
         follow_redirects: bool = True,
         client: tuple[str, int] = DEFAULT_CLIENT,
         **kwargs: Any,

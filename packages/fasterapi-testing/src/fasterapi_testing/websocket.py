@@ -133,6 +133,7 @@ class _SessionBase:
         self._denied_exc = denied_exc
         self._finished: Finished | None = None
         self._closed = False
+        self._reported = False  # the app's exception already reached the test
         self._close_message: Message | None = None
         self.accepted_subprotocol = None
         self.extra_headers = []
@@ -149,9 +150,8 @@ class _SessionBase:
             if self._close_message is not None and (item.exc is None or not self._raise):
                 return self._close_message
             error = _outcome_error(item, True, self._raise, self._disconnect_exc, self._denied_exc)
-            if not isinstance(error, WebSocketDisconnect) and not isinstance(
-                error, self._disconnect_exc
-            ):
+            if not isinstance(error, (WebSocketDisconnect, self._disconnect_exc)):
+                self._reported = True
                 raise error
             code = getattr(error, "code", 1006)
             self._close_message = {"type": "websocket.close", "code": code, "reason": None}
@@ -222,7 +222,7 @@ class _SessionBase:
 
     def _after_exit(self, finished: Finished | None, cancelled: bool, failing: bool) -> None:
         """Re-raise what the app raised, unless it was just its reaction to the close."""
-        if finished is None or finished.exc is None or failing or not self._raise:
+        if finished is None or finished.exc is None or failing or self._reported or not self._raise:
             return
         exc = finished.exc
         if cancelled and isinstance(exc, asyncio.CancelledError):
