@@ -43,8 +43,7 @@ def with_vary(headers: Iterable[tuple[bytes, bytes]], token: bytes) -> list[tupl
     first = -1
     for index, (name, value) in enumerate(out):
         if name.lower() == b"vary":
-            tokens = [t.strip().lower() for t in value.split(b",")]
-            if token in tokens or b"*" in tokens:
+            if varies_on(value, token):
                 return out
             if first < 0:
                 first = index
@@ -54,6 +53,12 @@ def with_vary(headers: Iterable[tuple[bytes, bytes]], token: bytes) -> list[tupl
         name, value = out[first]
         out[first] = (name, value + b", " + token if value.strip() else token)
     return out
+
+
+def varies_on(vary: bytes, token: bytes) -> bool:
+    """Whether a Vary value already covers `token` (listed, or ``*``)."""
+    tokens = [t.strip().lower() for t in vary.split(b",")]
+    return token in tokens or b"*" in tokens
 
 
 async def respond(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import zlib
 
-from fasterapi_middleware._asgi import with_vary
+from fasterapi_middleware._asgi import varies_on
 from fasterapi_middleware.types import ASGIApp, Message, Receive, Scope, Send
 
 # RFC 9110 qvalue: 0 to 1 with at most three decimals.
@@ -101,7 +101,7 @@ class GZipMiddleware:
                 elif name == b"range":
                     break
             else:
-                if accept and accepts_gzip(accept):
+                if accept and (_verdicts.get(accept) or accepts_gzip(accept)):
                     responder = _GZipSend(send, self.minimum_size, self.compresslevel)
                     await self.app(scope, receive, responder)
                     if responder.state == _HOLDING:
@@ -112,10 +112,16 @@ class GZipMiddleware:
 
 
 _WAITING, _HOLDING, _PASSING, _STREAMING = range(4)
+_GZIP = (b"content-encoding", b"gzip")
+_VARY = (b"vary", b"accept-encoding")
 
 
 class _GZipSend:
-    """The `send` handed to the app for one request whose client accepts gzip."""
+    """The `send` handed to the app for one request whose client accepts gzip.
+
+    It holds back the response start until the first body message shows whether and
+    how to compress, then rewrites the start's headers in a single pass.
+    """
 
     __slots__ = ("compressor", "level", "minimum_size", "send", "start", "state")
 
@@ -130,65 +136,68 @@ class _GZipSend:
 
     async def __call__(self, message: Message) -> None:
         state = self.state
-        if state == _PASSING:
-            await self.send(message)
-        elif state == _STREAMING:
-            await self._stream(message)
+        if state == _STREAMING:
+            if message["type"] == "http.response.body":
+                message = self._chunk(message)
         elif state == _WAITING:
-            self._start(message)
-            if self.state == _PASSING:
-                await self.send(message)
-        elif message["type"] != "http.response.body":
-            # An extension message (say, http.response.pathsend) instead of a body:
-            # the server sends that itself, so the start goes out unchanged.
-            self.state = _PASSING
-            await self.send(self.start)
-            await self.send(message)
-        else:
-            await self._first_body(message)
-
-    def _start(self, message: Message) -> None:
-        self.state = _PASSING
-        if message["type"] != "http.response.start" or message["status"] == 206:
-            return
-        for name, _ in message.get("headers", ()):
-            if name.lower() == b"content-encoding":
+            if message["type"] == "http.response.start" and message["status"] != 206:
+                self.start = message
+                self.state = _HOLDING
                 return
-        self.start = message
-        self.state = _HOLDING
-
-    async def _first_body(self, message: Message) -> None:
-        start = self.start
-        body = message.get("body", b"")
-        headers = message_headers = start.get("headers", ())
-        if message.get("more_body", False):
-            self.state = _STREAMING
-            headers = [h for h in message_headers if h[0].lower() != b"content-length"]
-            headers.append((b"content-encoding", b"gzip"))
-            self.compressor = zlib.compressobj(self.level, zlib.DEFLATED, 31)
-            start["headers"] = with_vary(headers, b"accept-encoding")
-            await self.send(start)
-            await self._stream(message)
-            return
-        self.state = _PASSING
-        if body and len(body) >= self.minimum_size:
-            compressor = zlib.compressobj(self.level, zlib.DEFLATED, 31)
-            body = compressor.compress(body) + compressor.flush()
-            headers = [h for h in message_headers if h[0].lower() != b"content-length"]
-            headers += ((b"content-encoding", b"gzip"), (b"content-length", b"%d" % len(body)))
-            message["body"] = body
-        start["headers"] = with_vary(headers, b"accept-encoding")
-        await self.send(start)
+            self.state = _PASSING
+        elif state == _HOLDING:
+            self.state = _PASSING
+            # An extension message (say, http.response.pathsend) instead of a body is
+            # sent by the server itself, so the start goes out unchanged before it.
+            if message["type"] == "http.response.body":
+                self._first_body(message)
+            await self.send(self.start)
         await self.send(message)
 
-    async def _stream(self, message: Message) -> None:
-        if message["type"] != "http.response.body":
-            await self.send(message)
-            return
+    def _first_body(self, message: Message) -> None:
+        """Rewrite the held start (and `message`) for the first body message."""
+        start = self.start
+        body = message.get("body", b"")
+        more = message.get("more_body", False)
+        compress = more or (body and len(body) >= self.minimum_size)
+        # PERF: one pass over the headers finds Content-Encoding, drops Content-Length
+        # and extends Vary (benchmarks/bench_middleware.py::gzip_1kb).
+        headers = []
+        vary_done = False
+        for pair in start.get("headers", ()):
+            name = pair[0].lower()
+            if name == b"content-encoding":
+                return  # already encoded: everything passes through unchanged
+            if name == b"content-length" and compress:
+                continue
+            if name == b"vary" and not vary_done:
+                vary_done = True
+                if not varies_on(pair[1], b"accept-encoding"):
+                    value = pair[1]
+                    pair = (
+                        pair[0],
+                        value + b", accept-encoding" if value.strip() else b"accept-encoding",
+                    )
+            headers.append(pair)
+        if not vary_done:
+            headers.append(_VARY)
+        if more:
+            self.state = _STREAMING
+            self.compressor = zlib.compressobj(self.level, zlib.DEFLATED, 31)
+            headers.append(_GZIP)
+            message["body"] = self._chunk(message)["body"]
+        elif compress:
+            compressor = zlib.compressobj(self.level, zlib.DEFLATED, 31)
+            body = compressor.compress(body) + compressor.flush()
+            headers += (_GZIP, (b"content-length", b"%d" % len(body)))
+            message["body"] = body
+        start["headers"] = headers
+
+    def _chunk(self, message: Message) -> Message:
         compressor = self.compressor
         data = compressor.compress(message.get("body", b""))
         more = message.get("more_body", False)
         # Z_SYNC_FLUSH pushes out everything received so far, so each chunk (an SSE event,
         # say) can be decompressed by the client before the next one exists.
         data += compressor.flush(zlib.Z_SYNC_FLUSH if more else zlib.Z_FINISH)
-        await self.send({"type": "http.response.body", "body": data, "more_body": more})
+        return {"type": "http.response.body", "body": data, "more_body": more}
