@@ -61,6 +61,8 @@ def _watch_parent(parent_pid: int) -> None:  # pragma: no cover - runs in the wo
 class ProcessExecutor:
     """A `ProcessPoolExecutor` that is started on first use and replaced when it breaks."""
 
+    __slots__ = ("_closed", "_executor", "_lock", "_max_workers")
+
     backend = "process"
 
     def __init__(self, max_workers: int) -> None:

@@ -116,6 +116,8 @@ def sys_path() -> list[str]:
 class Point:
     """A picklable object with a method (sent as a bound method)."""
 
+    __slots__ = ("x", "y")
+
     def __init__(self, x: int, y: int) -> None:
         self.x = x
         self.y = y
@@ -126,6 +128,8 @@ class Point:
 
 class LockHolder:
     """An object that cannot be pickled (it holds a lock)."""
+
+    __slots__ = ("lock",)
 
     def __init__(self) -> None:
         self.lock = threading.Lock()

@@ -109,6 +109,8 @@ def _describe(failure: Any) -> str:
 class SubInterpreterExecutor:
     """`max_workers` threads, each running calls in its own sub-interpreter."""
 
+    __slots__ = ("_closed", "_lock", "_max_workers", "_threads", "_work")
+
     backend = "subinterpreter"
 
     def __init__(self, max_workers: int) -> None:
