@@ -247,16 +247,35 @@ def test_one_event_loop_for_the_whole_client() -> None:
     assert len(loops) == 1
 
 
+async def uses_executor(scope: Scope, receive: Receive, send: Send) -> None:
+    if scope["type"] == "http":
+        # a sync handler in a worker thread, as frameworks run them
+        await asyncio.get_running_loop().run_in_executor(None, sum, [1, 2])
+        await send_json(send, None)
+
+
+def new_threads(before: set[threading.Thread]) -> set[threading.Thread]:
+    return {t for t in threading.enumerate() if t not in before}
+
+
 def test_no_thread_is_leaked() -> None:
     before = set(threading.enumerate())
+    client = TestClient(uses_executor)
+    client.get("/")
+    started = new_threads(before)
+    assert len(started) == 2  # the loop and one executor worker
+    client.close()
+    assert not any(t.is_alive() for t in started)
     client = TestClient(echo_scope)
     client.get("/")
-    assert len(set(threading.enumerate()) - before) == 1
+    started = new_threads(before)
+    assert len(started) == 1
     client.close()
-    assert set(threading.enumerate()) == before
+    assert not any(t.is_alive() for t in started)
     with TestClient(echo_scope) as client:
         client.get("/")
-    assert set(threading.enumerate()) == before
+        started = new_threads(before)
+    assert not any(t.is_alive() for t in started)
 
 
 def test_client_is_usable_after_exit() -> None:
@@ -514,3 +533,16 @@ def test_stream_closed_after_client_close() -> None:
     with client.stream("GET", "/") as response:
         assert next(response.iter_bytes()) == b"t"
         client.close()  # cancels the app; closing the stream afterwards must not hang
+
+
+def test_dropped_client_stops_its_thread() -> None:
+    import gc
+
+    before = set(threading.enumerate())
+    client = TestClient(echo_scope)
+    client.get("/")
+    started = new_threads(before)
+    assert len(started) == 1
+    del client
+    gc.collect()
+    assert not any(t.is_alive() for t in started)

@@ -99,9 +99,15 @@ def test_query_string_argument_and_wss() -> None:
     assert data["query_string"] == "token=abc"
     assert data["scheme"] == "wss"
     assert data["server"] == ["example.org", 443]
-    with client.websocket_connect("ws://other/ws") as ws:
+    with client.websocket_connect("ws://other/ws?next=ws://x") as ws:
         ws.send_text("scope")
-        assert ws.receive_json()["server"] == ["other", 80]
+        data = ws.receive_json()
+    assert data["server"] == ["other", 80]
+    assert data["scheme"] == "ws"
+    assert data["query_string"] == "next=ws://x"
+    with client.websocket_connect("wss://other/ws") as ws:
+        ws.send_text("scope")
+        assert ws.receive_json()["server"] == ["other", 443]
     client.close()
 
 

@@ -30,6 +30,13 @@ def _headers(headers: Mapping[str, str] | None) -> httpx.Headers:
     return merged
 
 
+def _http_url(url: str) -> str:
+    """`ws://` and `wss://` URLs are built (and their cookies matched) as http(s)."""
+    if url.startswith(("ws://", "wss://")):
+        return "http" + url[2:]
+    return url
+
+
 def _denied_for(disconnect_exc: type[Exception]) -> type[Exception]:
     """A `WebSocketDenied` that is also an instance of `disconnect_exc`."""
     if issubclass(WebSocketDenied, disconnect_exc):
@@ -165,9 +172,9 @@ class TestClient(_ExceptionHooks, httpx.Client):
     def websocket_connect(
         self,
         url: str,
-        subprotocols: Sequence[str] | None = None,
         headers: Mapping[str, str] | None = None,
         query_string: str | bytes = "",
+        subprotocols: Sequence[str] | None = None,
         **kwargs: Any,
     ) -> WebSocketTestSession:
         """Open a WebSocket to the app; use the result with `with`.
@@ -175,16 +182,15 @@ class TestClient(_ExceptionHooks, httpx.Client):
         Args:
             url: Path (or full URL) of the endpoint; `ws://`, `wss://`, `http://` and
                 `https://` all work.
-            subprotocols: Subprotocols the client offers.
             headers: Extra handshake headers (the client's defaults and cookies are sent too).
             query_string: A raw query string, replacing the one in `url`.
+            subprotocols: Subprotocols the client offers.
             **kwargs: Passed to `build_request` (`params`, `cookies`).
 
         Returns:
             A session whose `__enter__` performs the handshake.
         """
-        url = url.replace("ws://", "http://", 1).replace("wss://", "https://", 1)
-        request = self.build_request("GET", url, headers=headers, **kwargs)
+        request = self.build_request("GET", _http_url(url), headers=headers, **kwargs)
         scope = self._server.websocket_scope(request, subprotocols, query_string)
         cls = type(self)
         return WebSocketTestSession(
@@ -276,9 +282,9 @@ class AsyncTestClient(_ExceptionHooks, httpx.AsyncClient):
     def websocket_connect(
         self,
         url: str,
-        subprotocols: Sequence[str] | None = None,
         headers: Mapping[str, str] | None = None,
         query_string: str | bytes = "",
+        subprotocols: Sequence[str] | None = None,
         **kwargs: Any,
     ) -> AsyncWebSocketTestSession:
         """Open a WebSocket to the app; use the result with `async with`.
@@ -288,8 +294,7 @@ class AsyncTestClient(_ExceptionHooks, httpx.AsyncClient):
         Returns:
             A session whose `__aenter__` performs the handshake.
         """
-        url = url.replace("ws://", "http://", 1).replace("wss://", "https://", 1)
-        request = self.build_request("GET", url, headers=headers, **kwargs)
+        request = self.build_request("GET", _http_url(url), headers=headers, **kwargs)
         scope = self._server.websocket_scope(request, subprotocols, query_string)
         cls = type(self)
         return AsyncWebSocketTestSession(
