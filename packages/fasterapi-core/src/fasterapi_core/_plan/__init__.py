@@ -1,0 +1,1 @@
+"""Route compilation: parameter converters, validation errors, dependency plans (private)."""

@@ -1,0 +1,796 @@
+"""Compile a handler and its dependencies into a flat plan, once, at registration.
+
+A plan is a tuple of steps in dependency order (each dependency before whoever needs it, the
+endpoint last). Each step lists its arguments as `(name, extractor)` pairs, where an
+extractor is a small closure built here for exactly one parameter: it reads the raw value
+from the request context, converts it with a precompiled converter, checks constraints, and
+appends a FastAPI-shaped error dict on failure. Per request we only loop and call.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+import re
+import typing
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import msgspec
+
+from fasterapi_core._concurrency import run_in_threadpool
+from fasterapi_core._plan.context import Context
+from fasterapi_core._plan.convert import Invalid, is_optional, make_checks, make_converter, strip_optional
+from fasterapi_core._plan.errors import json_invalid, validation_errors
+from fasterapi_core.background import BackgroundTasks
+from fasterapi_core.exceptions import FastAPIError, RequestValidationError
+from fasterapi_core.params import (
+    BodyInfo,
+    CookieInfo,
+    DependsInfo,
+    FileInfo,
+    FormInfo,
+    HeaderInfo,
+    ParamInfo,
+    PathInfo,
+    QueryInfo,
+    SecurityInfo,
+    Undefined,
+)
+from fasterapi_core.request import HTTPConnection, Request
+from fasterapi_core.responses import Response
+
+__all__ = ("BodyPlan", "Dependant", "Plan", "Step", "compile_plan", "path_param_names")
+
+Extractor = Callable[[Context], Any]
+
+_PATH_PARAM = re.compile(r"{([^{}:]+)(?::[^{}]*)?}")
+
+SYNC, ASYNC, SYNC_GEN, ASYNC_GEN = 0, 1, 2, 3
+
+
+def path_param_names(path: str) -> set[str]:
+    """The parameter names of a path template: `{"id"}` for "/items/{id}"."""
+    return set(_PATH_PARAM.findall(path))
+
+
+# --- what kind of thing a parameter is ------------------------------------------------------
+
+_SCALAR_TYPES: tuple[type, ...] = (str, int, float, bool, bytes)
+
+
+def _is_model(tp: Any) -> bool:
+    tp = strip_optional(tp)
+    if not isinstance(tp, type):
+        return False
+    if issubclass(tp, msgspec.Struct) or dataclasses.is_dataclass(tp):
+        return True
+    if typing.is_typeddict(tp):
+        return True
+    return hasattr(tp, "model_validate") and hasattr(tp, "model_fields")
+
+
+def _is_pydantic(tp: Any) -> bool:
+    tp = strip_optional(tp)
+    return isinstance(tp, type) and hasattr(tp, "model_validate") and hasattr(tp, "model_fields")
+
+
+def _sequence_item(tp: Any) -> Any | None:
+    """The item type of `list[X]`, `set[X]`, `tuple[X, ...]`, `Sequence[X]`; else None."""
+    tp = strip_optional(tp)
+    origin = typing.get_origin(tp)
+    if origin in (list, set, frozenset, Sequence, typing.Sequence, typing.List, typing.Set):  # noqa: UP006
+        args = typing.get_args(tp)
+        return args[0] if args else str
+    if origin is tuple:
+        args = typing.get_args(tp)
+        if len(args) == 2 and args[1] is Ellipsis:
+            return args[0]
+    if tp in (list, set, tuple):
+        return str
+    return None
+
+
+def _is_scalar(tp: Any) -> bool:
+    tp = strip_optional(tp)
+    if typing.get_origin(tp) is typing.Annotated:
+        tp = typing.get_args(tp)[0]
+    if tp is Any or tp in _SCALAR_TYPES:
+        return True
+    origin = typing.get_origin(tp)
+    if origin is typing.Literal:
+        return True
+    if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
+        return all(_is_scalar(a) for a in typing.get_args(tp))
+    if isinstance(tp, type):
+        if _is_model(tp) or issubclass(tp, (Mapping, list, set, tuple, frozenset)):
+            return False
+        return True
+    return False
+
+
+# --- the compiled structures ----------------------------------------------------------------
+
+
+@dataclasses.dataclass(slots=True)
+class Field:
+    """One parameter after analysis (kept for OpenAPI and for building extractors)."""
+
+    name: str
+    alias: str
+    location: str  # path | query | header | cookie | body
+    annotation: Any
+    info: Any
+    required: bool
+    default: Any
+
+
+@dataclasses.dataclass(slots=True)
+class Dependant:
+    """A callable (endpoint or dependency) with its analysed parameters."""
+
+    call: Callable[..., Any]
+    kind: int
+    fields: list[Field]
+    sub: list[tuple[str, Dependant, bool]]  # (param name, dependant, use_cache)
+    specials: list[tuple[str, str]]  # (param name, "request" | "response" | ...)
+    scopes: list[str] = dataclasses.field(default_factory=list)
+
+
+@dataclasses.dataclass(slots=True)
+class Step:
+    """One call in a plan: its arguments and where its result goes."""
+
+    call: Callable[..., Any]
+    kind: int
+    args: tuple[tuple[str, Extractor], ...]
+    deps: tuple[tuple[str, int], ...]
+    slot: int
+
+
+@dataclasses.dataclass(slots=True)
+class BodyPlan:
+    """How the request body is read and split into parameters."""
+
+    kind: str  # "json" | "form"
+    fields: list[Field]
+    embed: bool
+    read: Callable[[Context, Any], None]  # fills ctx.body_values (or appends errors)
+    media_type: str
+
+
+@dataclasses.dataclass(slots=True)
+class Plan:
+    """Everything needed to call a route's endpoint for one request."""
+
+    steps: tuple[Step, ...]
+    nslots: int
+    body: BodyPlan | None
+    needs_query: bool
+    all_fields: list[Field]
+    dependants: list[Dependant]
+    has_generators: bool
+    simple: bool  # one step with no dependencies: call it directly
+
+
+# --- analysis ----------------------------------------------------------------------------
+
+
+def _callable_kind(call: Any) -> int:
+    target = call
+    if inspect.isclass(call):
+        return SYNC
+    if not (inspect.isfunction(call) or inspect.ismethod(call)) and not hasattr(call, "func"):
+        target = getattr(call, "__call__", call)  # noqa: B004 - callable instances
+    while hasattr(target, "func") and type(target).__name__ == "partial":
+        target = target.func
+    if inspect.isasyncgenfunction(target):
+        return ASYNC_GEN
+    if inspect.isgeneratorfunction(target):
+        return SYNC_GEN
+    if inspect.iscoroutinefunction(target):
+        return ASYNC
+    return SYNC
+
+
+def _signature(call: Any) -> inspect.Signature:
+    try:
+        return inspect.signature(call, eval_str=True)
+    except (NameError, TypeError):
+        sig = inspect.signature(call)
+        target = call.__init__ if inspect.isclass(call) else call
+        try:
+            hints = typing.get_type_hints(target, include_extras=True)
+        except Exception:  # pragma: no cover - unresolved forward references
+            hints = {}
+        return sig.replace(
+            parameters=[p.replace(annotation=hints.get(p.name, p.annotation)) for p in sig.parameters.values()]
+        )
+
+
+def _special(tp: Any) -> str | None:
+    if not isinstance(tp, type):
+        return None
+    if issubclass(tp, Request):
+        return "request"
+    if issubclass(tp, HTTPConnection):
+        # WebSocket (helper B's class) and HTTPConnection itself.
+        return "websocket" if tp.__name__ == "WebSocket" else "connection"
+    if issubclass(tp, Response):
+        return "response"
+    if issubclass(tp, BackgroundTasks):
+        return "background"
+    if tp.__name__ == "SecurityScopes":
+        return "security_scopes"
+    return None
+
+
+def analyse(
+    call: Callable[..., Any],
+    path_names: set[str],
+    overrides: Mapping[Any, Any],
+    *,
+    scopes: Sequence[str] = (),
+) -> Dependant:
+    """Inspect `call`'s signature and classify every parameter (recursively for Depends)."""
+    dependant = Dependant(call=call, kind=_callable_kind(call), fields=[], sub=[], specials=[], scopes=list(scopes))
+    for param in _signature(call).parameters.values():
+        if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD):
+            continue
+        annotation = param.annotation
+        if annotation is inspect.Parameter.empty:
+            annotation = Any
+        info: Any = None
+        base = annotation
+        if typing.get_origin(annotation) is typing.Annotated:
+            args = typing.get_args(annotation)
+            base = args[0]
+            for extra in args[1:]:
+                if isinstance(extra, (ParamInfo, DependsInfo)):
+                    info = extra
+        default = param.default
+        if isinstance(default, (ParamInfo, DependsInfo)):
+            if info is not None:
+                raise FastAPIError(
+                    f"parameter {param.name!r} of {getattr(call, '__name__', call)!r}: declare it "
+                    "either in Annotated or as the default, not both"
+                )
+            info = default
+            default = Undefined
+        elif default is inspect.Parameter.empty:
+            default = Undefined
+        if isinstance(info, DependsInfo):
+            dep_call = info.dependency if info.dependency is not None else base
+            dep_call = overrides.get(dep_call, dep_call)
+            sub_scopes = [*scopes, *info.scopes] if isinstance(info, SecurityInfo) else list(scopes)
+            sub = analyse(dep_call, path_names, overrides, scopes=sub_scopes)
+            dependant.sub.append((param.name, sub, info.use_cache))
+            continue
+        special = _special(strip_optional(base))
+        if special is not None and info is None:
+            dependant.specials.append((param.name, special))
+            continue
+        if info is None:
+            if param.name in path_names:
+                info = PathInfo()
+            elif _is_scalar(base):
+                info = QueryInfo(default)
+            else:
+                info = BodyInfo(default)
+        location = info.location
+        if isinstance(info, PathInfo) and param.name not in path_names and (info.alias or param.name) not in path_names:
+            raise FastAPIError(f"path parameter {param.name!r} is not in the path template")
+        alias = info.alias or param.name
+        if isinstance(info, HeaderInfo) and info.alias is None and info.convert_underscores:
+            alias = param.name.replace("_", "-")
+        if location == "header":
+            alias = alias.lower()
+        # The ParamInfo may be shared (an Annotated alias): never store per-parameter data on it.
+        if info.default is not Undefined:
+            field_default, required = info.default, False
+        elif default is not Undefined:
+            field_default, required = default, False
+        else:
+            field_default, required = None, info.default_factory is None
+        if location == "path":
+            required = True
+        dependant.fields.append(
+            Field(name=param.name, alias=alias, location=location, annotation=base, info=info, required=required, default=field_default)
+        )
+    return dependant
+
+
+# --- extractors ---------------------------------------------------------------------------
+
+
+def _default_getter(field: Field) -> Callable[[], Any]:
+    info = field.info
+    if info.default_factory is not None:
+        factory: Callable[[], Any] = info.default_factory
+        return factory
+    default = field.default
+    if isinstance(default, (list, dict, set)):
+        return lambda: type(default)(default)  # a fresh copy each time, as FastAPI deep-copies
+    return lambda: default
+
+
+def _missing(loc: str, alias: str) -> dict[str, Any]:
+    return {"type": "missing", "loc": [loc, alias], "msg": "Field required", "input": None}
+
+
+def _scalar_extractor(field: Field, source: Callable[[Context], Mapping[str, Any]], last: bool) -> Extractor:
+    """An extractor for one scalar read from a `{name: raw}` (or `{name: [raw...]}`) mapping."""
+    alias = field.alias
+    loc = field.location
+    convert = make_converter(field.annotation)
+    check = make_checks(field.info)
+    required = field.required
+    get_default = _default_getter(field)
+    optional = is_optional(field.annotation)
+
+    def extract(ctx: Context) -> Any:
+        raw = source(ctx).get(alias)
+        if raw is None:
+            if required:
+                ctx.errors.append(_missing(loc, alias))
+                return None
+            return get_default()
+        if last:
+            raw = raw[-1]
+        try:
+            value = convert(raw)
+            if check is not None:
+                check(value)
+        except Invalid as exc:
+            ctx.errors.append(exc.to_dict([loc, alias], raw))
+            return None
+        return value
+
+    if optional or check is not None or not last:
+        return extract
+    return extract
+
+
+def _list_extractor(field: Field, source: Callable[[Context], Mapping[str, list[str]]]) -> Extractor:
+    alias = field.alias
+    loc = field.location
+    item = _sequence_item(field.annotation)
+    convert = make_converter(item)
+    item_check = make_checks(_ItemConstraints(field.info))
+    list_check = make_checks(field.info, is_list=True)
+    required = field.required
+    get_default = _default_getter(field)
+    container = typing.get_origin(strip_optional(field.annotation)) or strip_optional(field.annotation)
+    if container not in (set, frozenset, tuple):
+        container = list
+
+    def extract(ctx: Context) -> Any:
+        raws = source(ctx).get(alias)
+        if not raws:
+            if required:
+                ctx.errors.append(_missing(loc, alias))
+                return None
+            return get_default()
+        values = []
+        ok = True
+        for index, raw in enumerate(raws):
+            try:
+                value = convert(raw)
+                if item_check is not None:
+                    item_check(value)
+            except Invalid as exc:
+                ctx.errors.append(exc.to_dict([loc, alias, index], raw))
+                ok = False
+                continue
+            values.append(value)
+        if ok and list_check is not None:
+            try:
+                list_check(values)
+            except Invalid as exc:
+                ctx.errors.append(exc.to_dict([loc, alias], list(raws)))
+                return None
+        return container(values) if container is not list else values
+
+    return extract
+
+
+class _ItemConstraints:
+    """The number/pattern constraints of a list parameter, applied to each item."""
+
+    __slots__ = ("ge", "gt", "le", "lt", "multiple_of", "pattern")
+
+    def __init__(self, info: Any) -> None:
+        for attr in self.__slots__:
+            setattr(self, attr, getattr(info, attr, None))
+
+
+def _path_source(ctx: Context) -> Mapping[str, Any]:
+    return ctx.path_params
+
+
+def _query_source(ctx: Context) -> Mapping[str, list[str]]:
+    return ctx.query()
+
+
+def _header_source(ctx: Context) -> Mapping[str, list[str]]:
+    return ctx.header_lists()
+
+
+def _cookie_source(ctx: Context) -> Mapping[str, Any]:
+    return ctx.cookies()
+
+
+def make_extractor(field: Field) -> Extractor:
+    """The extractor of one path/query/header/cookie parameter."""
+    loc = field.location
+    if loc == "path":
+        return _scalar_extractor(field, _path_source, last=False)
+    if loc == "cookie":
+        return _scalar_extractor(field, _cookie_source, last=False)
+    source = _query_source if loc == "query" else _header_source
+    if _sequence_item(field.annotation) is not None:
+        return _list_extractor(field, source)
+    return _scalar_extractor(field, source, last=True)
+
+
+def _special_extractor(kind: str) -> Extractor:
+    if kind == "request" or kind == "connection":
+        return Context.get_request
+    if kind == "websocket":
+        return Context.get_websocket
+    if kind == "response":
+        return Context.get_response
+    if kind == "background":
+        return Context.get_background
+    return Context.get_security_scopes
+
+
+def _body_extractor(field: Field) -> Extractor:
+    name = field.name
+
+    def extract(ctx: Context) -> Any:
+        return ctx.body_values.get(name)
+
+    return extract
+
+
+# --- bodies ---------------------------------------------------------------------------------
+
+
+def _model_decoder(tp: Any) -> tuple[Callable[[bytes], Any], Callable[[Any], Any]]:
+    """(decode bytes, convert builtins) for one body type; pydantic models validate via pydantic."""
+    if _is_pydantic(tp):
+        model = strip_optional(tp)
+
+        def validate(obj: Any) -> Any:
+            return model.model_validate(obj)
+
+        def decode(data: bytes) -> Any:
+            return validate(msgspec.json.decode(data))
+
+        return decode, validate
+    decoder = msgspec.json.Decoder(tp, strict=False)
+
+    def convert(obj: Any) -> Any:
+        return msgspec.convert(obj, tp, strict=False)
+
+    return decoder.decode, convert
+
+
+def _pydantic_errors(exc: Exception, prefix: list[Any]) -> list[dict[str, Any]]:
+    errors = []
+    for err in exc.errors(include_url=False):  # type: ignore[attr-defined]
+        item = {"type": err["type"], "loc": [*prefix, *err["loc"]], "msg": err["msg"], "input": err.get("input")}
+        if "ctx" in err:
+            item["ctx"] = {k: (v if isinstance(v, (str, int, float, bool)) or v is None else str(v)) for k, v in err["ctx"].items()}
+        errors.append(item)
+    return errors
+
+
+def _is_validation_error(exc: Exception) -> bool:
+    return type(exc).__name__ == "ValidationError" and hasattr(exc, "errors")
+
+
+def _json_body_plan(fields: list[Field], embed: bool) -> BodyPlan:
+    if not embed:
+        (field,) = fields
+        decode, _ = _model_decoder(field.annotation)
+        name = field.name
+        required = field.required
+        get_default = _default_getter(field)
+        check = make_checks(field.info) if not _is_model(field.annotation) else None
+
+        def read_single(ctx: Context, body: bytes) -> None:
+            if not body:
+                if required:
+                    ctx.errors.append({"type": "missing", "loc": ["body"], "msg": "Field required", "input": None})
+                else:
+                    ctx.body_values[name] = get_default()
+                return
+            try:
+                value = decode(body)
+            except msgspec.ValidationError as exc:
+                ctx.errors.extend(validation_errors(exc, ["body"], _decode_any(body)))
+                return
+            except msgspec.DecodeError as exc:
+                raise RequestValidationError([json_invalid(body, exc)], body=None) from None
+            except Exception as exc:
+                if _is_validation_error(exc):
+                    ctx.errors.extend(_pydantic_errors(exc, ["body"]))
+                    return
+                raise
+            if check is not None:
+                try:
+                    check(value)
+                except Invalid as exc:
+                    ctx.errors.append(exc.to_dict(["body"], value))
+                    return
+            ctx.body_values[name] = value
+
+        return BodyPlan("json", fields, False, read_single, _media_type(fields))
+
+    converters = []
+    for field in fields:
+        _, convert = _model_decoder(field.annotation)
+        check = make_checks(field.info) if not _is_model(field.annotation) else None
+        converters.append((field.name, field.alias, field.required, _default_getter(field), convert, check))
+
+    def read_embedded(ctx: Context, body: bytes) -> None:
+        data: Any = None
+        if body:
+            try:
+                data = msgspec.json.decode(body)
+            except msgspec.DecodeError as exc:
+                raise RequestValidationError([json_invalid(body, exc)], body=None) from None
+        values = ctx.body_values
+        for name, alias, required, get_default, convert, check in converters:
+            try:
+                raw = data.get(alias, _ABSENT) if data is not None else _ABSENT
+            except AttributeError:
+                raw = _ABSENT
+            if raw is _ABSENT:
+                if required:
+                    ctx.errors.append({"type": "missing", "loc": ["body", alias], "msg": "Field required", "input": None})
+                else:
+                    values[name] = get_default()
+                continue
+            try:
+                value = convert(raw)
+            except msgspec.ValidationError as exc:
+                ctx.errors.extend(validation_errors(exc, ["body", alias], raw))
+                continue
+            except Exception as exc:
+                if _is_validation_error(exc):
+                    ctx.errors.extend(_pydantic_errors(exc, ["body", alias]))
+                    continue
+                raise
+            if check is not None:
+                try:
+                    check(value)
+                except Invalid as exc:
+                    ctx.errors.append(exc.to_dict(["body", alias], raw))
+                    continue
+            values[name] = value
+
+    return BodyPlan("json", fields, True, read_embedded, _media_type(fields))
+
+
+_ABSENT: Any = object()
+
+
+def _decode_any(body: bytes) -> Any:
+    try:
+        return msgspec.json.decode(body)
+    except msgspec.DecodeError:
+        return None
+
+
+def _media_type(fields: list[Field]) -> str:
+    for field in fields:
+        media_type = getattr(field.info, "media_type", None)
+        if media_type:
+            return str(media_type)
+    return "application/json"
+
+
+def _form_body_plan(fields: list[Field]) -> BodyPlan:
+    entries = []
+    for field in fields:
+        tp = strip_optional(field.annotation)
+        item = _sequence_item(tp)
+        is_file = _is_upload(item if item is not None else tp) or isinstance(field.info, FileInfo)
+        wants_bytes = (item if item is not None else tp) is bytes
+        convert = None if is_file else make_converter(item if item is not None else tp)
+        check = make_checks(field.info, is_list=item is not None)
+        entries.append((field.name, field.alias, field.required, _default_getter(field), item is not None, is_file, wants_bytes, convert, check))
+
+    async def read_form_fields(ctx: Context, form: Any) -> None:
+        values = ctx.body_values
+        for name, alias, required, get_default, is_list, is_file, wants_bytes, convert, check in entries:
+            raws = form.getlist(alias) if form is not None else []
+            raws = [r for r in raws if not (isinstance(r, str) and r == "")]
+            if not raws:
+                if required:
+                    ctx.errors.append({"type": "missing", "loc": ["body", alias], "msg": "Field required", "input": None})
+                else:
+                    values[name] = get_default()
+                continue
+            converted = []
+            failed = False
+            for index, raw in enumerate(raws if is_list else raws[-1:]):
+                loc = ["body", alias, index] if is_list else ["body", alias]
+                if is_file:
+                    if isinstance(raw, str):
+                        if wants_bytes:
+                            converted.append(raw.encode())
+                            continue
+                        ctx.errors.append({"type": "value_error", "loc": loc, "msg": "Value error, Expected UploadFile, received: <class 'str'>", "input": raw, "ctx": {"error": {}}})
+                        failed = True
+                        continue
+                    converted.append(await raw.read() if wants_bytes else raw)
+                    continue
+                if not isinstance(raw, str):
+                    ctx.errors.append({"type": "string_type", "loc": loc, "msg": "Input should be a valid string", "input": None})
+                    failed = True
+                    continue
+                try:
+                    value = convert(raw) if convert is not None else raw
+                    if check is not None and not is_list:
+                        check(value)
+                except Invalid as exc:
+                    ctx.errors.append(exc.to_dict(loc, raw))
+                    failed = True
+                    continue
+                converted.append(value)
+            if failed:
+                continue
+            if is_list:
+                if check is not None:
+                    try:
+                        check(converted)
+                    except Invalid as exc:
+                        ctx.errors.append(exc.to_dict(["body", alias], raws))
+                        continue
+                values[name] = converted
+            else:
+                values[name] = converted[0]
+
+    return BodyPlan("form", fields, True, read_form_fields, _media_type(fields))  # type: ignore[arg-type]
+
+
+def _is_upload(tp: Any) -> bool:
+    return isinstance(tp, type) and tp.__name__ in ("UploadFile", "StarletteUploadFile")
+
+
+# --- flattening -----------------------------------------------------------------------------
+
+
+def compile_plan(
+    endpoint: Callable[..., Any],
+    path: str,
+    *,
+    dependencies: Sequence[Any] = (),
+    overrides: Mapping[Any, Any] | None = None,
+) -> Plan:
+    """Analyse `endpoint` and its dependency tree and flatten it into a `Plan`.
+
+    Args:
+        endpoint: The route handler.
+        path: The route's path template (to recognise path parameters by name).
+        dependencies: `Depends(...)` objects from `dependencies=[...]` of the app, routers and
+            route, in that order: run first, their values discarded.
+        overrides: `app.dependency_overrides`.
+    """
+    overrides = overrides or {}
+    names = path_param_names(path)
+    top = analyse(endpoint, names, overrides)
+    extra = []
+    for dep in dependencies:
+        if not isinstance(dep, DependsInfo) or dep.dependency is None:
+            raise FastAPIError(f"dependencies=[...] takes Depends(callable) objects, got {dep!r}")
+        call = overrides.get(dep.dependency, dep.dependency)
+        scopes = dep.scopes if isinstance(dep, SecurityInfo) else []
+        extra.append((analyse(call, names, overrides, scopes=scopes), dep.use_cache))
+
+    steps: list[Step] = []
+    cache: dict[Any, int] = {}
+    all_fields: list[Field] = []
+    dependants: list[Dependant] = []
+    body_fields: list[Field] = []
+    has_generators = False
+
+    def add(dep: Dependant, use_cache: bool) -> int:
+        nonlocal has_generators
+        key = (dep.call, tuple(sorted(dep.scopes)))
+        if use_cache and key in cache:
+            return cache[key]
+        deps = tuple((name, add(sub, cache_sub)) for name, sub, cache_sub in dep.sub)
+        dependants.append(dep)
+        args: list[tuple[str, Extractor]] = []
+        # FastAPI validates path, then query, header, cookie parameters: keep that error order.
+        ordered = sorted(
+            (f for f in dep.fields if f.location != "body"),
+            key=lambda f: ("path", "query", "header", "cookie").index(f.location),
+        )
+        for field in ordered:
+            args.append((field.name, make_extractor(field)))
+            all_fields.append(field)
+        for field in dep.fields:
+            if field.location == "body":
+                body_fields.append(field)
+                all_fields.append(field)
+                args.append((field.name, _body_extractor(field)))
+        for name, kind in dep.specials:
+            extractor = _special_extractor(kind)
+            if kind == "security_scopes":
+                scopes = list(dep.scopes)
+
+                def extractor(ctx: Context, scopes: list[str] = scopes) -> Any:
+                    return ctx.get_security_scopes(scopes)
+
+            args.append((name, extractor))
+        if dep.kind in (SYNC_GEN, ASYNC_GEN):
+            has_generators = True
+        slot = len(steps)
+        steps.append(Step(call=dep.call, kind=dep.kind, args=tuple(args), deps=deps, slot=slot))
+        if use_cache:
+            cache[key] = slot
+        return slot
+
+    for dep, use_cache in extra:
+        add(dep, use_cache)
+    add(top, use_cache=False)
+
+    body: BodyPlan | None = None
+    if body_fields:
+        forms = [f for f in body_fields if isinstance(f.info, FormInfo)]
+        if forms:
+            body = _form_body_plan(body_fields)
+        else:
+            embed = len(body_fields) > 1 or bool(getattr(body_fields[0].info, "embed", False))
+            body = _json_body_plan(body_fields, embed)
+    needs_query = any(f.location == "query" for f in all_fields)
+    step_tuple = tuple(steps)
+    simple = len(step_tuple) == 1
+    return Plan(
+        steps=step_tuple,
+        nslots=len(step_tuple),
+        body=body,
+        needs_query=needs_query,
+        all_fields=all_fields,
+        dependants=dependants,
+        has_generators=has_generators,
+        simple=simple,
+    )
+
+
+async def run_steps(plan: Plan, ctx: Context) -> Any:
+    """Run every step of `plan` (dependencies, then the endpoint) and return the endpoint's value.
+
+    Raises:
+        RequestValidationError: Some parameter failed; holds every error of the request.
+    """
+    values: list[Any] = [None] * plan.nslots
+    errors = ctx.errors
+    for step in plan.steps:
+        kwargs = {name: extract(ctx) for name, extract in step.args}
+        for name, slot in step.deps:
+            kwargs[name] = values[slot]
+        if errors:
+            continue
+        kind = step.kind
+        if kind == ASYNC:
+            values[step.slot] = await step.call(**kwargs)
+        elif kind == SYNC:
+            values[step.slot] = await run_in_threadpool(step.call, **kwargs)
+        elif kind == ASYNC_GEN:
+            agen = step.call(**kwargs)
+            ctx.exits.append(agen)
+            values[step.slot] = await agen.__anext__()
+        else:
+            gen = step.call(**kwargs)
+            ctx.exits.append(gen)
+            values[step.slot] = await run_in_threadpool(next, gen)
+    if errors:
+        raise RequestValidationError(list(errors), body=ctx.json_body)
+    return values[-1]

@@ -1,0 +1,141 @@
+"""The per-request context the compiled extractors read from: everything parsed lazily."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fasterapi_core.background import BackgroundTasks
+from fasterapi_core.datastructures import parse_query
+from fasterapi_core.request import Request, parse_cookies
+
+__all__ = ("Context", "SecurityScopes")
+
+
+class SecurityScopes:
+    """The OAuth2 scopes the dependants above a `Security` dependency asked for.
+
+    Args:
+        scopes: The scopes, in order.
+    """
+
+    __slots__ = ("scope_str", "scopes")
+
+    def __init__(self, scopes: list[str] | None = None) -> None:
+        self.scopes = list(scopes or [])
+        self.scope_str = " ".join(self.scopes)
+
+
+class Context:
+    """One request's state while its plan runs (no `Request` is built unless asked for)."""
+
+    __slots__ = (
+        "_cookies",
+        "_headers",
+        "_query",
+        "background",
+        "body_values",
+        "errors",
+        "exits",
+        "json_body",
+        "path_params",
+        "raw_body",
+        "receive",
+        "request",
+        "response",
+        "scope",
+        "send",
+        "websocket",
+    )
+
+    def __init__(self, scope: dict[str, Any], receive: Any, send: Any, path_params: dict[str, Any]) -> None:
+        self.scope = scope
+        self.receive = receive
+        self.send = send
+        self.path_params = path_params
+        self.errors: list[dict[str, Any]] = []
+        self.body_values: dict[str, Any] = {}
+        self.json_body: Any = None
+        self.raw_body: bytes | None = None
+        self.exits: list[Any] = []
+        self._query: dict[str, list[str]] | None = None
+        self._headers: dict[str, list[str]] | None = None
+        self._cookies: dict[str, str] | None = None
+        self.request: Request | None = None
+        self.response: Any = None
+        self.background: BackgroundTasks | None = None
+        self.websocket: Any = None
+
+    def query(self) -> dict[str, list[str]]:
+        """`{key: [values...]}` of the query string (parsed once)."""
+        query = self._query
+        if query is None:
+            query = {}
+            for key, value in parse_query(self.scope.get("query_string", b"")):
+                if key in query:
+                    query[key].append(value)
+                else:
+                    query[key] = [value]
+            self._query = query
+        return query
+
+    def header_lists(self) -> dict[str, list[str]]:
+        """`{lower-case name: [values...]}` of the request headers (parsed once)."""
+        headers = self._headers
+        if headers is None:
+            headers = {}
+            for key, value in self.scope.get("headers", ()):
+                name = key.decode("latin-1").lower()
+                text = value.decode("latin-1")
+                if name in headers:
+                    headers[name].append(text)
+                else:
+                    headers[name] = [text]
+            self._headers = headers
+        return headers
+
+    def cookies(self) -> dict[str, str]:
+        """The request cookies (parsed once, leniently)."""
+        cookies = self._cookies
+        if cookies is None:
+            cookies = {}
+            for key, value in self.scope.get("headers", ()):
+                if key == b"cookie":
+                    cookies.update(parse_cookies(value.decode("latin-1")))
+            self._cookies = cookies
+        return cookies
+
+    def get_request(self) -> Request:
+        """The `Request` (built on first use)."""
+        request = self.request
+        if request is None:
+            request = self.request = Request(self.scope, self.receive, self.send)
+            if self.raw_body is not None:
+                # The plan already read the body: let request.body()/json() see it.
+                request._body = self.raw_body
+        return request
+
+    def get_websocket(self) -> Any:
+        """The `WebSocket` of a websocket route."""
+        return self.websocket
+
+    def get_response(self) -> Any:
+        """The temporary `Response` a handler sets headers, cookies and status on."""
+        response = self.response
+        if response is None:
+            from fasterapi_core.responses import Response
+
+            response = self.response = Response()
+            response.status_code = None  # type: ignore[assignment]
+            response.raw_headers = []
+        return response
+
+    def get_background(self) -> BackgroundTasks:
+        """The request's `BackgroundTasks` (shared by the handler and its dependencies)."""
+        background = self.background
+        if background is None:
+            background = self.background = BackgroundTasks()
+        return background
+
+    def get_security_scopes(self, scopes: list[str] | None = None) -> SecurityScopes:
+        """`SecurityScopes` for a dependency declared under `Security(..., scopes=...)`."""
+        return SecurityScopes(scopes)

@@ -1,0 +1,361 @@
+"""Precompiled converters from strings (path, query, header, cookie, form values) to Python types.
+
+`make_converter(annotation)` runs once per parameter at registration and returns a plain
+function `str -> value` that raises `Invalid` with pydantic v2's error type and message, so
+the request path only calls it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import enum
+import re
+import types
+import typing
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import msgspec
+
+__all__ = ("Invalid", "is_optional", "make_checks", "make_converter", "strip_optional")
+
+_NoneType = type(None)
+
+
+class Invalid(Exception):  # noqa: N818 - private signal, not an error type users see
+    """A value failed conversion or a constraint: carries pydantic's `type`, `msg`, `ctx`."""
+
+    __slots__ = ("ctx", "kind", "msg")
+
+    def __init__(self, kind: str, msg: str, ctx: dict[str, Any] | None = None) -> None:
+        self.kind = kind
+        self.msg = msg
+        self.ctx = ctx
+
+    def to_dict(self, loc: list[Any], value: Any) -> dict[str, Any]:
+        """The FastAPI-shaped error dict for this failure at `loc`."""
+        error: dict[str, Any] = {"type": self.kind, "loc": loc, "msg": self.msg, "input": value}
+        if self.ctx is not None:
+            error["ctx"] = self.ctx
+        return error
+
+
+def is_optional(tp: Any) -> bool:
+    """True for `X | None` / `Optional[X]`."""
+    origin = typing.get_origin(tp)
+    return (origin is typing.Union or origin is types.UnionType) and _NoneType in typing.get_args(tp)
+
+
+def strip_optional(tp: Any) -> Any:
+    """`X` for `X | None`; the type unchanged otherwise (other unions stay unions)."""
+    if is_optional(tp):
+        args = [a for a in typing.get_args(tp) if a is not _NoneType]
+        return args[0] if len(args) == 1 else typing.Union[tuple(args)]  # noqa: UP007
+    return tp
+
+
+def _to_int(raw: str) -> int:
+    try:
+        return int(raw)
+    except ValueError:
+        pass
+    # pydantic accepts "3.0" for an int (a float string with no fractional part).
+    head, dot, tail = raw.partition(".")
+    if dot and tail.strip("0") == "" and head.strip().lstrip("+-").isdigit():
+        return int(head)
+    raise Invalid("int_parsing", "Input should be a valid integer, unable to parse string as an integer")
+
+
+def _to_float(raw: str) -> float:
+    try:
+        return float(raw)
+    except ValueError:
+        raise Invalid(
+            "float_parsing", "Input should be a valid number, unable to parse string as a number"
+        ) from None
+
+
+_TRUE = frozenset({"1", "on", "t", "true", "y", "yes"})
+_FALSE = frozenset({"0", "off", "f", "false", "n", "no"})
+
+
+def _to_bool(raw: str) -> bool:
+    low = raw.lower()
+    if low in _TRUE:
+        return True
+    if low in _FALSE:
+        return False
+    raise Invalid("bool_parsing", "Input should be a valid boolean, unable to interpret input")
+
+
+def _to_str(raw: str) -> str:
+    return raw
+
+
+def _to_bytes(raw: str) -> bytes:
+    return raw.encode()
+
+
+def _to_decimal(raw: str) -> decimal.Decimal:
+    try:
+        value = decimal.Decimal(raw.strip())
+    except (decimal.InvalidOperation, ValueError):
+        raise Invalid("decimal_parsing", "Input should be a valid decimal") from None
+    if not value.is_finite():
+        raise Invalid("finite_number", "Input should be a finite number")
+    return value
+
+
+def _to_uuid(raw: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(raw)
+    except ValueError:
+        error = "invalid length or character"
+        raise Invalid("uuid_parsing", f"Input should be a valid UUID, {error}", {"error": error}) from None
+
+
+def _via_msgspec(tp: Any, kind: str, label: str) -> Callable[[str], Any]:
+    convert = msgspec.convert
+
+    def conv(raw: str) -> Any:
+        try:
+            return convert(raw, tp, strict=False)
+        except msgspec.ValidationError as exc:
+            error = str(exc).split(" - at ", 1)[0]
+            error = error[0].lower() + error[1:] if error else "invalid value"
+            raise Invalid(kind, f"{label}, {error}", {"error": error}) from None
+
+    return conv
+
+
+def _to_datetime(raw: str) -> dt.datetime:
+    try:
+        return msgspec.convert(raw, dt.datetime, strict=False)
+    except msgspec.ValidationError:
+        pass
+    try:
+        return dt.datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        pass
+    try:
+        return dt.datetime.fromtimestamp(float(raw), tz=dt.timezone.utc)
+    except (ValueError, OverflowError, OSError):
+        pass
+    error = "invalid datetime format"
+    raise Invalid("datetime_from_date_parsing", f"Input should be a valid datetime or date, {error}", {"error": error})
+
+
+def _to_date(raw: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        error = "invalid date format"
+        raise Invalid("date_from_datetime_parsing", f"Input should be a valid date or datetime, {error}", {"error": error}) from None
+
+
+def _to_time(raw: str) -> dt.time:
+    try:
+        return dt.time.fromisoformat(raw)
+    except ValueError:
+        error = "invalid time format"
+        raise Invalid("time_parsing", f"Input should be in a valid time format, {error}", {"error": error}) from None
+
+
+def _to_timedelta(raw: str) -> dt.timedelta:
+    try:
+        return dt.timedelta(seconds=float(raw))
+    except (ValueError, OverflowError):
+        pass
+    return _timedelta_iso(raw)
+
+
+_timedelta_iso = _via_msgspec(dt.timedelta, "time_delta_parsing", "Input should be a valid timedelta")
+
+_SCALARS: dict[Any, Callable[[str], Any]] = {
+    str: _to_str,
+    int: _to_int,
+    float: _to_float,
+    bool: _to_bool,
+    bytes: _to_bytes,
+    decimal.Decimal: _to_decimal,
+    uuid.UUID: _to_uuid,
+    dt.datetime: _to_datetime,
+    dt.date: _to_date,
+    dt.time: _to_time,
+    dt.timedelta: _to_timedelta,
+}
+
+
+def _expected(values: list[Any]) -> str:
+    reprs = [repr(v) for v in values]
+    if len(reprs) <= 1:
+        return "".join(reprs)
+    return ", ".join(reprs[:-1]) + " or " + reprs[-1]
+
+
+def _enum_converter(tp: type[enum.Enum]) -> Callable[[str], Any]:
+    table: dict[str, Any] = {}
+    for member in tp:
+        table.setdefault(str(member.value), member)
+    expected = _expected([m.value for m in tp])
+
+    def conv(raw: str) -> Any:
+        try:
+            return table[raw]
+        except KeyError:
+            raise Invalid("enum", f"Input should be {expected}", {"expected": expected}) from None
+
+    return conv
+
+
+def _literal_converter(values: tuple[Any, ...]) -> Callable[[str], Any]:
+    table = {str(v).lower() if isinstance(v, bool) else str(v): v for v in values}
+    expected = _expected(list(values))
+
+    def conv(raw: str) -> Any:
+        try:
+            return table[raw]
+        except KeyError:
+            raise Invalid("literal_error", f"Input should be {expected}", {"expected": expected}) from None
+
+    return conv
+
+
+def make_converter(tp: Any) -> Callable[[str], Any]:
+    """A function converting one raw string to `tp`, raising `Invalid` like pydantic would.
+
+    Args:
+        tp: A scalar annotation (`int`, `bool`, `UUID`, an Enum, a Literal, `X | None`, ...).
+    """
+    tp = strip_optional(tp)
+    if typing.get_origin(tp) is typing.Annotated:
+        tp = typing.get_args(tp)[0]
+    conv = _SCALARS.get(tp)
+    if conv is not None:
+        return conv
+    if tp is Any or tp is object:
+        return _to_str
+    if isinstance(tp, type) and issubclass(tp, enum.Enum):
+        return _enum_converter(tp)
+    if typing.get_origin(tp) is typing.Literal:
+        return _literal_converter(typing.get_args(tp))
+    if isinstance(tp, type) and issubclass(tp, str):
+        return tp
+    # Unions and anything else msgspec knows: let it convert, lax, from the string.
+    return _via_msgspec(tp, "value_error", "Value error")
+
+
+_NUMBER_CHECKS = (
+    ("gt", "greater_than", "Input should be greater than {}", lambda v, b: v > b),
+    ("ge", "greater_than_equal", "Input should be greater than or equal to {}", lambda v, b: v >= b),
+    ("lt", "less_than", "Input should be less than {}", lambda v, b: v < b),
+    ("le", "less_than_equal", "Input should be less than or equal to {}", lambda v, b: v <= b),
+)
+
+
+def make_checks(info: Any, *, is_list: bool = False) -> Callable[[Any], None] | None:
+    """A function checking a converted value against `info`'s constraints, or None if none.
+
+    Args:
+        info: A `ParamInfo` (reads gt/ge/lt/le/multiple_of/min_length/max_length/pattern).
+        is_list: Lengths apply to the list (`too_short`/`too_long`), not to its items.
+    """
+    if info is None:
+        return None
+    checks: list[Callable[[Any], None]] = []
+    for attr, kind, template, test in _NUMBER_CHECKS:
+        bound = getattr(info, attr, None)
+        if bound is not None and not is_list:
+            checks.append(_number_check(bound, attr, kind, template.format(bound), test))
+    multiple = getattr(info, "multiple_of", None)
+    if multiple is not None and not is_list:
+        msg = f"Input should be a multiple of {multiple}"
+
+        def check_multiple(value: Any, m: Any = multiple, msg: str = msg) -> None:
+            if value % m != 0:
+                raise Invalid("multiple_of", msg, {"multiple_of": m})
+
+        checks.append(check_multiple)
+    min_length = getattr(info, "min_length", None)
+    max_length = getattr(info, "max_length", None)
+    if min_length is not None:
+        checks.append(_min_length(min_length, is_list))
+    if max_length is not None:
+        checks.append(_max_length(max_length, is_list))
+    pattern = getattr(info, "pattern", None)
+    if pattern is not None and not is_list:
+        search = re.compile(pattern).search
+        msg = f"String should match pattern '{pattern}'"
+
+        def check_pattern(value: Any) -> None:
+            if isinstance(value, str) and search(value) is None:
+                raise Invalid("string_pattern_mismatch", msg, {"pattern": pattern})
+
+        checks.append(check_pattern)
+    if not checks:
+        return None
+    if len(checks) == 1:
+        return checks[0]
+    run = tuple(checks)
+
+    def check_all(value: Any) -> None:
+        for check in run:
+            check(value)
+
+    return check_all
+
+
+def _number_check(
+    bound: Any, attr: str, kind: str, msg: str, test: Callable[[Any, Any], bool]
+) -> Callable[[Any], None]:
+    ctx = {attr: bound}
+
+    def check(value: Any) -> None:
+        if value is not None and not test(value, bound):
+            raise Invalid(kind, msg, ctx)
+
+    return check
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _min_length(n: int, is_list: bool) -> Callable[[Any], None]:
+    def check(value: Any) -> None:
+        if value is None:
+            return
+        size = len(value)
+        if size < n:
+            if is_list or not isinstance(value, str):
+                raise Invalid(
+                    "too_short",
+                    f"List should have at least {_plural(n, 'item')} after validation, not {size}",
+                    {"field_type": "List", "min_length": n, "actual_length": size},
+                )
+            raise Invalid(
+                "string_too_short", f"String should have at least {_plural(n, 'character')}", {"min_length": n}
+            )
+
+    return check
+
+
+def _max_length(n: int, is_list: bool) -> Callable[[Any], None]:
+    def check(value: Any) -> None:
+        if value is None:
+            return
+        size = len(value)
+        if size > n:
+            if is_list or not isinstance(value, str):
+                raise Invalid(
+                    "too_long",
+                    f"List should have at most {_plural(n, 'item')} after validation, not {size}",
+                    {"field_type": "List", "max_length": n, "actual_length": size},
+                )
+            raise Invalid(
+                "string_too_long", f"String should have at most {_plural(n, 'character')}", {"max_length": n}
+            )
+
+    return check

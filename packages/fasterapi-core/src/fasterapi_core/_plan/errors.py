@@ -1,0 +1,185 @@
+"""Turn msgspec's decode and validation errors into FastAPI's (pydantic v2's) error dicts.
+
+This is the slow path: it runs only when a request is invalid, so it may re-parse the body
+to find the offending input.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import msgspec
+
+__all__ = ("json_invalid", "validation_errors")
+
+_PATH_TOKEN = re.compile(r"\.([^.\[]+)|\[(\d+)\]|\['((?:[^'\\]|\\.)*)'\]")
+_BOUND = re.compile(r"^Expected `([^`]+)` (>=|>|<=|<) (\S+)$")
+_LENGTH = re.compile(r"^Expected `([^`]+)` of length (>=|<=) (\d+)$")
+_PATTERN = re.compile(r"^Expected `str` matching regex '(.*)'$")
+_MULTIPLE = re.compile(r"^Expected `([^`]+)` that's a multiple of (\S+)$")
+_TYPE = re.compile(r"^Expected `([^`]+)`, got `([^`]+)`$")
+_MISSING = re.compile(r"^Object missing required field `(.*)`$")
+_UNKNOWN = re.compile(r"^Object contains unknown field `(.*)`$")
+
+_MISSING_VALUE: Any = object()
+
+_BOUND_KIND = {
+    ">": ("greater_than", "gt", "Input should be greater than {}"),
+    ">=": ("greater_than_equal", "ge", "Input should be greater than or equal to {}"),
+    "<": ("less_than", "lt", "Input should be less than {}"),
+    "<=": ("less_than_equal", "le", "Input should be less than or equal to {}"),
+}
+
+
+def _number(text: str) -> Any:
+    try:
+        return int(text)
+    except ValueError:
+        try:
+            return float(text)
+        except ValueError:
+            return text
+
+
+def _split(message: str) -> tuple[str, list[Any]]:
+    text, sep, path = message.rpartition(" - at `")
+    if not sep:
+        return message, []
+    loc: list[Any] = []
+    for key, index, quoted in _PATH_TOKEN.findall(path.rstrip("`").removeprefix("$")):
+        if index:
+            loc.append(int(index))
+        elif quoted:
+            loc.append(quoted.replace("\\'", "'"))
+        else:
+            loc.append(key)
+    return text, loc
+
+
+def _walk(data: Any, loc: list[Any]) -> Any:
+    for part in loc:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
+def _type_error(expected: str, got: str) -> tuple[str, str]:
+    expected = expected.replace(" | null", "").replace("null | ", "")
+    if expected == "int":
+        if got == "str":
+            return "int_parsing", "Input should be a valid integer, unable to parse string as an integer"
+        if got == "float":
+            return "int_from_float", "Input should be a valid integer, got a number with a fractional part"
+        return "int_type", "Input should be a valid integer"
+    if expected == "float":
+        if got == "str":
+            return "float_parsing", "Input should be a valid number, unable to parse string as a number"
+        return "float_type", "Input should be a valid number"
+    if expected == "str":
+        return "string_type", "Input should be a valid string"
+    if expected == "bool":
+        if got == "str":
+            return "bool_parsing", "Input should be a valid boolean, unable to interpret input"
+        return "bool_type", "Input should be a valid boolean"
+    if expected == "object":
+        return "model_attributes_type", "Input should be a valid dictionary or object to extract fields from"
+    if expected == "array":
+        return "list_type", "Input should be a valid list"
+    if expected == "null":
+        return "none_required", "Input should be None"
+    if expected == "decimal":
+        return "decimal_type", "Decimal input should be an integer, float, string or Decimal object"
+    if expected in ("datetime", "date", "time", "uuid", "duration"):
+        return f"{expected}_type", f"Input should be a valid {expected}"
+    return "value_error", f"Input should be a valid {expected}"
+
+
+def _convert_one(message: str, prefix: list[Any], data: Any) -> dict[str, Any]:
+    text, loc = _split(message)
+    value = _walk(data, loc) if data is not _MISSING_VALUE else None
+    ctx: dict[str, Any] | None = None
+    if m := _MISSING.match(text):
+        return {"type": "missing", "loc": [*prefix, *loc, m.group(1)], "msg": "Field required", "input": value}
+    if m := _UNKNOWN.match(text):
+        field = m.group(1)
+        extra = value.get(field) if isinstance(value, dict) else None
+        return {"type": "extra_forbidden", "loc": [*prefix, *loc, field], "msg": "Extra inputs are not permitted", "input": extra}
+    if m := _TYPE.match(text):
+        kind, msg = _type_error(m.group(1), m.group(2))
+    elif m := _BOUND.match(text):
+        kind, key, template = _BOUND_KIND[m.group(2)]
+        bound = _number(m.group(3))
+        msg = template.format(bound)
+        ctx = {key: bound}
+    elif m := _LENGTH.match(text):
+        n = int(m.group(3))
+        shortest = m.group(2) == ">="
+        if m.group(1) == "str":
+            word = "character" if n == 1 else "characters"
+            kind = "string_too_short" if shortest else "string_too_long"
+            msg = f"String should have {'at least' if shortest else 'at most'} {n} {word}"
+            ctx = {"min_length" if shortest else "max_length": n}
+        else:
+            word = "item" if n == 1 else "items"
+            size = len(value) if hasattr(value, "__len__") else 0
+            kind = "too_short" if shortest else "too_long"
+            msg = f"List should have {'at least' if shortest else 'at most'} {n} {word} after validation, not {size}"
+            ctx = {"field_type": "List", "min_length" if shortest else "max_length": n, "actual_length": size}
+    elif m := _PATTERN.match(text):
+        kind, msg, ctx = "string_pattern_mismatch", f"String should match pattern '{m.group(1)}'", {"pattern": m.group(1)}
+    elif m := _MULTIPLE.match(text):
+        bound = _number(m.group(2))
+        kind, msg, ctx = "multiple_of", f"Input should be a multiple of {bound}", {"multiple_of": bound}
+    elif text.startswith("Invalid enum value"):
+        kind, msg = "enum", "Input should be a valid enumeration member"
+    elif text.startswith("Invalid value"):
+        kind, msg = "literal_error", "Input should be one of the allowed values"
+    elif text.startswith("Invalid UUID"):
+        kind, msg, ctx = "uuid_parsing", "Input should be a valid UUID, invalid character", {"error": "invalid character"}
+    elif "datetime" in text:
+        kind, msg, ctx = "datetime_from_date_parsing", "Input should be a valid datetime or date, invalid format", {"error": "invalid format"}
+    elif "date" in text:
+        kind, msg, ctx = "date_from_datetime_parsing", "Input should be a valid date or datetime, invalid format", {"error": "invalid format"}
+    elif "time" in text:
+        kind, msg, ctx = "time_parsing", "Input should be in a valid time format, invalid format", {"error": "invalid format"}
+    elif "duration" in text:
+        kind, msg, ctx = "time_delta_parsing", "Input should be a valid timedelta, invalid format", {"error": "invalid format"}
+    elif "decimal" in text.lower():
+        kind, msg = "decimal_parsing", "Input should be a valid decimal"
+    else:
+        kind, msg, ctx = "value_error", f"Value error, {text}", {"error": text}
+    error: dict[str, Any] = {"type": kind, "loc": [*prefix, *loc], "msg": msg, "input": value}
+    if ctx is not None:
+        error["ctx"] = ctx
+    return error
+
+
+def validation_errors(exc: msgspec.ValidationError, prefix: list[Any], data: Any = _MISSING_VALUE) -> list[dict[str, Any]]:
+    """FastAPI error dicts for a msgspec `ValidationError`.
+
+    Args:
+        exc: The error msgspec raised (msgspec stops at the first problem: one dict).
+        prefix: The location of the validated value, e.g. `["body"]` or `["body", "item"]`.
+        data: The decoded input, to report the offending value as `input`.
+    """
+    return [_convert_one(str(exc), prefix, data)]
+
+
+_BYTE_POS = re.compile(r"\(byte (\d+)\)")
+
+
+def json_invalid(body: bytes, exc: Exception) -> dict[str, Any]:
+    """FastAPI's `json_invalid` error for an undecodable body (position and stdlib message)."""
+    try:
+        json.loads(body)
+    except json.JSONDecodeError as std:
+        return {"type": "json_invalid", "loc": ["body", std.pos], "msg": "JSON decode error", "input": {}, "ctx": {"error": std.msg}}
+    except (RecursionError, UnicodeDecodeError, ValueError):
+        pass
+    m = _BYTE_POS.search(str(exc))
+    pos = int(m.group(1)) if m else len(body)
+    return {"type": "json_invalid", "loc": ["body", pos], "msg": "JSON decode error", "input": {}, "ctx": {"error": str(exc)}}

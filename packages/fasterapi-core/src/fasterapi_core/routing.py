@@ -1,0 +1,1184 @@
+"""Routes and routers: `APIRoute`, `APIWebSocketRoute`, `Mount`, `FasterRouter` (`APIRouter`).
+
+Each `APIRoute` compiles its endpoint into a `Plan` when it is created; `handle()` then runs
+the plan and sends the result. The JSON fast path encodes with one shared msgspec encoder and
+sends exactly two ASGI messages with pre-encoded headers.
+"""
+
+from __future__ import annotations
+
+import enum
+import inspect
+import re
+import typing
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeVar
+
+import msgspec
+
+from fasterapi_core._concurrency import run_in_threadpool
+from fasterapi_core._plan.compile import (
+    ASYNC,
+    SYNC,
+    Plan,
+    compile_plan,
+    run_steps,
+)
+from fasterapi_core._plan.context import Context
+from fasterapi_core._plan.errors import validation_errors
+from fasterapi_core.exceptions import (
+    FastAPIError,
+    HTTPException,
+    RequestValidationError,
+    ResponseValidationError,
+    WebSocketRequestValidationError,
+)
+from fasterapi_core.params import DependsInfo
+from fasterapi_core.request import ClientDisconnect
+from fasterapi_core.responses import JSONResponse, Response, encode_json
+
+__all__ = (
+    "APIRoute",
+    "APIRouter",
+    "APIWebSocketRoute",
+    "FasterRouter",
+    "Mount",
+    "NoMatchFound",
+    "generate_unique_id",
+)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_CT_JSON = (b"content-type", b"application/json")
+_NO_BODY = frozenset({204, 304})
+_CONTENT_LENGTH = b"content-length"
+
+
+class NoMatchFound(Exception):
+    """`url_path_for` found no route with that name and parameters."""
+
+    def __init__(self, name: str, path_params: Mapping[str, Any]) -> None:
+        params = ", ".join(path_params)
+        super().__init__(f'No route exists for name "{name}" and params "{params}".')
+
+
+class _DefaultPlaceholder:
+    """Marks a keyword the caller did not pass (so a router's default may apply)."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def __bool__(self) -> bool:
+        return bool(self.value)
+
+
+def Default(value: Any) -> Any:  # noqa: N802 - FastAPI's name
+    """Wrap a default so routers can tell "not given" from an explicit value."""
+    return _DefaultPlaceholder(value)
+
+
+def _resolve_default(*values: Any) -> Any:
+    for value in values:
+        if not isinstance(value, _DefaultPlaceholder):
+            return value
+    last = values[-1]
+    return last.value if isinstance(last, _DefaultPlaceholder) else last
+
+
+def generate_unique_id(route: APIRoute) -> str:
+    """FastAPI's default operation id: `f"{name}{path}_{method}"` with non-word characters as `_`."""
+    operation_id = f"{route.name}{route.path_format}"
+    operation_id = re.sub(r"\W", "_", operation_id)
+    return f"{operation_id}_{sorted(route.methods)[0].lower()}"
+
+
+_CONVERTER = re.compile(r"{([^{}:]+):(int|float|str|uuid)}")
+
+
+def _openapi_path(path: str) -> str:
+    return re.sub(r"{([^{}:]+)(?::[^{}]*)?}", r"{\1}", path)
+
+
+# --- response models ------------------------------------------------------------------------
+
+_PASSTHROUGH = (Any, object, dict, list, None, type(None))
+
+
+def _is_response_class(tp: Any) -> bool:
+    return isinstance(tp, type) and issubclass(tp, Response)
+
+
+def _response_converter(model: Any) -> Callable[[Any], Any] | None:
+    """A function validating/filtering a return value against `model`, or None if not needed."""
+    if model in _PASSTHROUGH or _is_response_class(model):
+        return None
+    origin = typing.get_origin(model)
+    if origin is typing.Union:
+        args = typing.get_args(model)
+        if any(_is_response_class(a) for a in args):
+            return None
+    if isinstance(model, type) and hasattr(model, "model_validate") and hasattr(model, "model_fields"):
+
+        def convert_pydantic(value: Any) -> Any:
+            if isinstance(value, model):
+                return value
+            if hasattr(value, "model_dump"):
+                value = value.model_dump()
+            try:
+                return model.model_validate(value, from_attributes=True)
+            except Exception as exc:
+                if hasattr(exc, "errors"):
+                    raise ResponseValidationError(
+                        [{**e, "loc": ["response", *e["loc"]]} for e in exc.errors(include_url=False)]
+                    ) from None
+                raise
+
+        return convert_pydantic
+    exact = model if isinstance(model, type) else None
+    convert = msgspec.convert
+    to_builtins = msgspec.to_builtins
+
+    def convert_value(value: Any) -> Any:
+        # PERF: an instance of exactly the model needs no conversion (benchmarks/bench_core.py::body).
+        if exact is not None and type(value) is exact:
+            return value
+        try:
+            return convert(value, model, from_attributes=True, strict=False)
+        except msgspec.ValidationError as exc:
+            try:
+                data = to_builtins(value)
+            except Exception:
+                data = None
+            raise ResponseValidationError(validation_errors(exc, ["response"], data), body=value) from None
+        except TypeError:
+            # Unusual objects: go through builtins first.
+            try:
+                return convert(to_builtins(value, enc_hook=_to_builtins_hook), model, strict=False)
+            except msgspec.ValidationError as exc:
+                raise ResponseValidationError(validation_errors(exc, ["response"]), body=value) from None
+
+    return convert_value
+
+
+def _to_builtins_hook(obj: Any) -> Any:
+    dump = getattr(obj, "model_dump", None)
+    if dump is not None:
+        return dump()
+    if hasattr(obj, "__dict__"):
+        return {k: v for k, v in vars(obj).items() if not k.startswith("_")}
+    raise TypeError(f"cannot convert {type(obj).__name__}")
+
+
+def _prune(value: Any, *, drop_none: bool, include: Any, exclude: Any, top: bool = True) -> Any:
+    if isinstance(value, dict):
+        out = {}
+        for key, item in value.items():
+            if top and include is not None and key not in include:
+                continue
+            if top and exclude is not None and key in exclude:
+                continue
+            if drop_none and item is None:
+                continue
+            out[key] = _prune(item, drop_none=drop_none, include=None, exclude=None, top=False)
+        return out
+    if isinstance(value, list):
+        return [_prune(v, drop_none=drop_none, include=include, exclude=exclude, top=top) for v in value]
+    return value
+
+
+def _defaults_of(model: Any) -> dict[str, Any]:
+    try:
+        fields = msgspec.structs.fields(model)
+    except TypeError:
+        return {}
+    return {f.encode_name: f.default for f in fields if f.default is not msgspec.NODEFAULT}
+
+
+# --- routes ---------------------------------------------------------------------------------
+
+
+class BaseRoute:
+    """What every route has: a path template and a name."""
+
+    path: str
+    name: str | None
+    include_in_schema: bool = True
+
+    def operation_spec(self) -> Any:
+        """No OpenAPI description by default."""
+        return None
+
+
+class APIRoute(BaseRoute):
+    """One HTTP endpoint with its compiled plan.
+
+    Args:
+        path: The path template (`/items/{item_id}`; `{name:path}` for a catch-all).
+        endpoint: The handler.
+        **options: `FasterRouter.add_api_route`'s keywords.
+    """
+
+    def __init__(
+        self,
+        path: str,
+        endpoint: Callable[..., Any],
+        *,
+        response_model: Any = Default(None),
+        status_code: int | None = None,
+        tags: Sequence[str | enum.Enum] | None = None,
+        dependencies: Sequence[Any] | None = None,
+        summary: str | None = None,
+        description: str | None = None,
+        response_description: str = "Successful Response",
+        responses: Mapping[int | str, Mapping[str, Any]] | None = None,
+        deprecated: bool | None = None,
+        name: str | None = None,
+        methods: Sequence[str] | set[str] | None = None,
+        operation_id: str | None = None,
+        response_model_include: Any = None,
+        response_model_exclude: Any = None,
+        response_model_by_alias: bool = True,
+        response_model_exclude_unset: bool = False,
+        response_model_exclude_defaults: bool = False,
+        response_model_exclude_none: bool = False,
+        include_in_schema: bool = True,
+        response_class: type[Response] | Any = Default(JSONResponse),
+        dependency_overrides_provider: Any = None,
+        callbacks: list[Any] | None = None,
+        openapi_extra: dict[str, Any] | None = None,
+        generate_unique_id_function: Callable[[APIRoute], str] | Any = Default(generate_unique_id),
+        max_body_size: int | None = None,
+        default_max_body_size: int = 1_048_576,
+        form_limits: Any = None,
+    ) -> None:
+        if not path.startswith("/"):
+            raise FastAPIError(f"route path must start with '/', got {path!r}")
+        self.path = path
+        self.path_format = _openapi_path(path)
+        self.endpoint = endpoint
+        self.name = name if name is not None else getattr(endpoint, "__name__", type(endpoint).__name__)
+        self.methods = {m.upper() for m in (methods or ("GET",))}
+        self.status_code = status_code
+        self.tags = list(tags or [])
+        self.dependencies = list(dependencies or [])
+        self.summary = summary
+        self.description = description
+        self.response_description = response_description
+        self.responses = dict(responses or {})
+        self.deprecated = deprecated
+        self.operation_id = operation_id
+        self.response_model_include = response_model_include
+        self.response_model_exclude = response_model_exclude
+        self.response_model_by_alias = response_model_by_alias
+        self.response_model_exclude_unset = response_model_exclude_unset
+        self.response_model_exclude_defaults = response_model_exclude_defaults
+        self.response_model_exclude_none = response_model_exclude_none
+        self.include_in_schema = include_in_schema
+        self.response_class = _resolve_default(response_class)
+        self._response_class_option = response_class
+        self.dependency_overrides_provider = dependency_overrides_provider
+        self.callbacks = callbacks
+        self.openapi_extra = openapi_extra
+        self.generate_unique_id_function = _resolve_default(generate_unique_id_function)
+        self._unique_id_option = generate_unique_id_function
+        self.max_body_size = max_body_size if max_body_size is not None else default_max_body_size
+        self._max_body_option = max_body_size
+        self.form_limits = form_limits
+        for dep in self.dependencies:
+            if not isinstance(dep, DependsInfo):
+                raise FastAPIError(f"dependencies=[...] takes Depends(...) objects, got {dep!r}")
+        if isinstance(response_model, _DefaultPlaceholder):
+            annotation = _return_annotation(endpoint)
+            self.response_model = None if _is_response_class(annotation) else annotation
+        else:
+            self.response_model = response_model
+        self._response_model_option = response_model
+        if status_code is not None and status_code in _NO_BODY:
+            self.response_model = None
+        self.unique_id = self.operation_id or self.generate_unique_id_function(self)
+        self._convert_response = _response_converter(self.response_model)
+        self._pruning = bool(
+            response_model_exclude_none
+            or response_model_include is not None
+            or response_model_exclude is not None
+            or response_model_exclude_defaults
+            or response_model_exclude_unset
+        )
+        self._model_defaults = _defaults_of(self.response_model) if self._pruning else {}
+        # PERF: the default JSON path skips building a response object (benchmarks/bench_core.py::health).
+        self._fast_json = self.response_class is JSONResponse
+        self._overrides_version = -1
+        self.plan: Plan = self._compile()
+
+    # -- compilation ------------------------------------------------------------------------
+
+    def _overrides(self) -> Mapping[Any, Any]:
+        provider = self.dependency_overrides_provider
+        if provider is None:
+            return {}
+        overrides: Mapping[Any, Any] = getattr(provider, "dependency_overrides", {})
+        return overrides
+
+    def _compile(self) -> Plan:
+        overrides = self._overrides()
+        self._overrides_version = getattr(overrides, "version", 0)
+        plan = compile_plan(self.endpoint, self.path, dependencies=self.dependencies, overrides=overrides)
+        step = plan.steps[-1]
+        # PERF: an endpoint without parameters or dependencies is awaited directly
+        # (benchmarks/bench_core.py::health).
+        self._direct = plan.simple and not step.args and plan.body is None and step.kind in (ASYNC, SYNC)
+        self._direct_async = step.kind == ASYNC
+        return plan
+
+    def _current_plan(self) -> Plan:
+        provider = self.dependency_overrides_provider
+        if provider is not None:
+            version = getattr(provider.dependency_overrides, "version", 0)
+            if version != self._overrides_version:
+                self.plan = self._compile()
+        return self.plan
+
+    def clone(self, **changes: Any) -> APIRoute:
+        """A copy of this route with some options changed (used by `include_router`)."""
+        options = dict(
+            response_model=self._response_model_option,
+            status_code=self.status_code,
+            tags=self.tags,
+            dependencies=self.dependencies,
+            summary=self.summary,
+            description=self.description,
+            response_description=self.response_description,
+            responses=self.responses,
+            deprecated=self.deprecated,
+            name=self.name,
+            methods=self.methods,
+            operation_id=self.operation_id,
+            response_model_include=self.response_model_include,
+            response_model_exclude=self.response_model_exclude,
+            response_model_by_alias=self.response_model_by_alias,
+            response_model_exclude_unset=self.response_model_exclude_unset,
+            response_model_exclude_defaults=self.response_model_exclude_defaults,
+            response_model_exclude_none=self.response_model_exclude_none,
+            include_in_schema=self.include_in_schema,
+            response_class=self._response_class_option,
+            dependency_overrides_provider=self.dependency_overrides_provider,
+            callbacks=self.callbacks,
+            openapi_extra=self.openapi_extra,
+            generate_unique_id_function=self._unique_id_option,
+            max_body_size=self._max_body_option,
+            default_max_body_size=self.max_body_size,
+            form_limits=self.form_limits,
+        )
+        path = changes.pop("path", self.path)
+        options.update(changes)
+        return APIRoute(path, self.endpoint, **options)
+
+    # -- the request path -------------------------------------------------------------------
+
+    async def handle(self, scope: dict[str, Any], receive: Any, send: Any, path_params: dict[str, Any]) -> None:
+        """Run the endpoint for one request and send its response."""
+        if self._direct:
+            value = await self.endpoint() if self._direct_async else await run_in_threadpool(self.endpoint)
+            if self._fast_json and self._convert_response is None and not self._pruning and not isinstance(value, Response):
+                await self._send_json(value, None, scope, send)
+                return
+            ctx = Context(scope, receive, send, path_params)
+            await self._send(value, ctx, scope, receive, send)
+            return
+        plan = self._current_plan()
+        ctx = Context(scope, receive, send, path_params)
+        try:
+            if plan.body is not None:
+                if not await self._read_body(plan, ctx, scope, receive):
+                    return  # the client went away: nothing to answer
+            value = await run_steps(plan, ctx)
+        except BaseException as exc:
+            if ctx.exits:
+                await _teardown(ctx, exc)
+            await _close_form(ctx)
+            raise
+        try:
+            await self._send(value, ctx, scope, receive, send)
+        finally:
+            if ctx.exits:
+                await _teardown(ctx, None)
+            await _close_form(ctx)
+
+    async def _read_body(self, plan: Plan, ctx: Context, scope: dict[str, Any], receive: Any) -> bool:
+        body_plan = plan.body
+        assert body_plan is not None
+        if body_plan.kind == "form":
+            from fasterapi_core.forms import FormLimits, parse_form
+
+            request = ctx.get_request()
+            limits = self.form_limits if self.form_limits is not None else FormLimits()
+            try:
+                form = await parse_form(request.headers, request.stream(), limits)
+            except ClientDisconnect:
+                return False
+            request._form = form
+            await body_plan.read(ctx, form)  # type: ignore[func-returns-value]
+            return True
+        content_type: bytes | None = None
+        length: bytes | None = None
+        for key, value in scope["headers"]:
+            if key == b"content-type":
+                content_type = value
+            elif key == _CONTENT_LENGTH:
+                length = value
+        limit = self.max_body_size
+        if length is not None:
+            try:
+                declared = int(length)
+            except ValueError:
+                raise HTTPException(400, "Invalid Content-Length header") from None
+            if declared > limit:
+                raise HTTPException(413, "Request body too large")
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            kind = message["type"]
+            if kind == "http.request":
+                chunk = message.get("body", b"")
+                if chunk:
+                    size += len(chunk)
+                    if size > limit:
+                        raise HTTPException(413, "Request body too large")
+                    chunks.append(chunk)
+                if not message.get("more_body", False):
+                    break
+            elif kind == "http.disconnect":
+                return False
+        body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+        if body and content_type is not None and not _is_json(content_type):
+            raise HTTPException(
+                415,
+                "Unsupported Media Type: this endpoint expects a JSON body "
+                "(Content-Type: application/json)",
+            )
+        ctx.raw_body = body
+        body_plan.read(ctx, body)
+        return True
+
+    async def _send(self, value: Any, ctx: Context, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if isinstance(value, Response):
+            background = ctx.background
+            if background is not None and value.background is None:
+                value.background = background
+            await _call_response(value, scope, receive, send)
+            return
+        if self._convert_response is not None:
+            value = self._convert_response(value)
+        if self._pruning:
+            value = self._prune(value)
+        temp = ctx.response
+        if self._fast_json:
+            await self._send_json(value, temp, scope, send)
+            if ctx.background is not None:
+                await ctx.background()
+            return
+        status = self.status_code or 200
+        if temp is not None and temp.status_code is not None:
+            status = temp.status_code
+        if status in _NO_BODY or status < 200:
+            response = self.response_class(status_code=status)
+        else:
+            response = self.response_class(value, status_code=status)
+        if temp is not None and temp.raw_headers:
+            response.raw_headers.extend(temp.raw_headers)
+        response.background = ctx.background
+        await _call_response(response, scope, receive, send)
+
+    async def _send_json(self, value: Any, temp: Any, scope: dict[str, Any], send: Any) -> None:
+        status = self.status_code or 200
+        if temp is not None and temp.status_code is not None:
+            status = temp.status_code
+        if status in _NO_BODY or status < 200:
+            body = b""
+            headers: list[tuple[bytes, bytes]] = []
+        else:
+            body = encode_json(value)
+            headers = [_CT_JSON, (_CONTENT_LENGTH, str(len(body)).encode())]
+        if temp is not None and temp.raw_headers:
+            headers.extend(temp.raw_headers)
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        if scope["method"] == "HEAD":
+            body = b""
+        await send({"type": "http.response.body", "body": body})
+
+    def _prune(self, value: Any) -> Any:
+        data = msgspec.to_builtins(value, enc_hook=_to_builtins_hook)
+        if self.response_model_exclude_defaults or self.response_model_exclude_unset:
+            defaults = self._model_defaults
+
+            def drop_defaults(obj: Any) -> Any:
+                if isinstance(obj, dict):
+                    return {k: v for k, v in obj.items() if not (k in defaults and defaults[k] == v)}
+                if isinstance(obj, list):
+                    return [drop_defaults(o) for o in obj]
+                return obj
+
+            data = drop_defaults(data)
+        return _prune(
+            data,
+            drop_none=self.response_model_exclude_none,
+            include=self.response_model_include,
+            exclude=self.response_model_exclude,
+        )
+
+    # -- OpenAPI ----------------------------------------------------------------------------
+
+    def operation_spec(self) -> Any:
+        """This route as an `OperationSpec` for the OpenAPI builder."""
+        from fasterapi_core._openapi.inputs import BodySpec, OperationSpec, ParamSpec
+
+        plan = self.plan
+        params: list[Any] = []
+        seen: set[tuple[str, str]] = set()
+        for field in plan.all_fields:
+            if field.location == "body":
+                continue
+            key = (field.location, field.alias)
+            if key in seen:
+                continue
+            seen.add(key)
+            params.append(
+                ParamSpec(
+                    name=field.alias,
+                    location=field.location,  # type: ignore[arg-type]
+                    annotation=field.annotation,
+                    required=field.required,
+                    default=field.default,
+                    param=field.info,
+                )
+            )
+        body = None
+        if plan.body is not None:
+            body = BodySpec(
+                params=[
+                    ParamSpec(
+                        name=f.alias, location="body", annotation=f.annotation, required=f.required, default=f.default, param=f.info
+                    )
+                    for f in plan.body.fields
+                ],
+                embed=plan.body.embed,
+                media_type=_body_media_type(plan),
+            )
+        media_type = getattr(self.response_class, "media_type", None)
+        security: list[dict[str, list[str]]] = []
+        schemes: dict[str, Any] = {}
+        for dep in plan.dependants:
+            model = getattr(dep.call, "model", None)
+            scheme_name = getattr(dep.call, "scheme_name", None)
+            if model is not None and scheme_name:
+                schemes[scheme_name] = model if isinstance(model, Mapping) else getattr(model, "__dict__", {})
+                security.append({scheme_name: list(dep.scopes)})
+        return OperationSpec(
+            path=self.path_format,
+            methods=sorted(self.methods),
+            name=self.name,
+            summary=self.summary,
+            description=self.description,
+            docstring=inspect.getdoc(self.endpoint) if self.endpoint.__doc__ else None,
+            tags=list(self.tags),
+            deprecated=self.deprecated,
+            operation_id=self.operation_id,
+            unique_id=self.unique_id if self.generate_unique_id_function is not generate_unique_id else None,
+            status_code=self.status_code,
+            response_model=self.response_model,
+            response_media_type=media_type,
+            response_description=self.response_description,
+            responses=self.responses or None,
+            include_in_schema=self.include_in_schema,
+            openapi_extra=self.openapi_extra,
+            params=params,
+            body=body,
+            security=security or None,
+            security_schemes=schemes or None,
+            callbacks=_callbacks(self.callbacks),
+        )
+
+
+def _callbacks(callbacks: list[Any] | None) -> dict[str, Any] | None:
+    if not callbacks:
+        return None
+    return None
+
+
+def _body_media_type(plan: Plan) -> str:
+    body = plan.body
+    assert body is not None
+    if body.kind == "form":
+        from fasterapi_core.params import FileInfo
+
+        files = any(isinstance(f.info, FileInfo) or "UploadFile" in repr(f.annotation) for f in body.fields)
+        return "multipart/form-data" if files else "application/x-www-form-urlencoded"
+    return body.media_type
+
+
+_NONE_TYPE = type(None)
+
+
+def _return_annotation(endpoint: Callable[..., Any]) -> Any:
+    try:
+        hints = typing.get_type_hints(endpoint, include_extras=False)
+    except Exception:
+        return None
+    annotation = hints.get("return")
+    if annotation is None or annotation is _NONE_TYPE:
+        return None
+    return annotation
+
+
+def _is_json(content_type: bytes) -> bool:
+    media = content_type.split(b";", 1)[0].strip().lower()
+    if media == b"application/json":
+        return True
+    return media.startswith(b"application/") and media.endswith(b"+json")
+
+
+class _Started:
+    __slots__ = ("started",)
+
+    def __init__(self) -> None:
+        self.started = False
+
+
+async def _call_response(response: Any, scope: dict[str, Any], receive: Any, send: Any) -> None:
+    """Call a Response; an error after the start message is marked so the app re-raises it."""
+    state = _Started()
+
+    async def tracking_send(message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.start":
+            state.started = True
+        await send(message)
+
+    try:
+        await response(scope, receive, tracking_send)
+    except Exception as exc:
+        if state.started:
+            exc.__dict__["_fasterapi_response_started"] = True
+        raise
+
+
+async def _teardown(ctx: Context, exc: BaseException | None) -> None:
+    """Finish generator dependencies in reverse order; they see the handler's exception."""
+    exits = ctx.exits
+    ctx.exits = []
+    error = exc
+    for gen in reversed(exits):
+        try:
+            if hasattr(gen, "athrow"):
+                if error is None:
+                    try:
+                        await gen.__anext__()
+                    except StopAsyncIteration:
+                        continue
+                    raise RuntimeError("async generator dependency yielded more than once")
+                try:
+                    await gen.athrow(error)
+                except StopAsyncIteration:
+                    continue
+            else:
+                if error is None:
+                    try:
+                        await run_in_threadpool(next, gen)
+                    except StopIteration:
+                        continue
+                    raise RuntimeError("generator dependency yielded more than once")
+                try:
+                    await run_in_threadpool(gen.throw, error)
+                except StopIteration:
+                    continue
+        except BaseException as new:
+            if new is error:
+                continue
+            error = new
+    if error is not None and error is not exc:
+        raise error
+
+
+async def _close_form(ctx: Context) -> None:
+    request = ctx.request
+    if request is not None and request._form is not None:
+        await request._form.close()
+
+
+class APIWebSocketRoute(BaseRoute):
+    """A WebSocket endpoint: the same parameter and dependency machinery, with a `WebSocket`.
+
+    Args:
+        path: The path template.
+        endpoint: `async def endpoint(websocket: WebSocket, ...)`.
+        name: The route name.
+        dependencies: `Depends(...)` run before the endpoint.
+        dependency_overrides_provider: The app (for `dependency_overrides`).
+        max_message_size: Largest message accepted (passed to `WebSocket`).
+    """
+
+    include_in_schema = False
+
+    def __init__(
+        self,
+        path: str,
+        endpoint: Callable[..., Any],
+        *,
+        name: str | None = None,
+        dependencies: Sequence[Any] | None = None,
+        dependency_overrides_provider: Any = None,
+        max_message_size: int = 1024 * 1024,
+    ) -> None:
+        self.path = path
+        self.path_format = _openapi_path(path)
+        self.endpoint = endpoint
+        self.name = name if name is not None else getattr(endpoint, "__name__", "websocket")
+        self.dependencies = list(dependencies or [])
+        self.dependency_overrides_provider = dependency_overrides_provider
+        self.max_message_size = max_message_size
+        self._overrides_version = -1
+        self.plan = self._compile()
+
+    def _compile(self) -> Plan:
+        provider = self.dependency_overrides_provider
+        overrides = getattr(provider, "dependency_overrides", {}) if provider is not None else {}
+        self._overrides_version = getattr(overrides, "version", 0)
+        return compile_plan(self.endpoint, self.path, dependencies=self.dependencies, overrides=overrides)
+
+    def clone(self, **changes: Any) -> APIWebSocketRoute:
+        """A copy with some options changed (used by `include_router`)."""
+        options = dict(
+            name=self.name,
+            dependencies=self.dependencies,
+            dependency_overrides_provider=self.dependency_overrides_provider,
+            max_message_size=self.max_message_size,
+        )
+        path = changes.pop("path", self.path)
+        options.update(changes)
+        return APIWebSocketRoute(path, self.endpoint, **options)
+
+    async def handle(self, scope: dict[str, Any], receive: Any, send: Any, path_params: dict[str, Any]) -> None:
+        """Run the endpoint for one WebSocket connection."""
+        from fasterapi_core.websocket import WebSocket
+
+        provider = self.dependency_overrides_provider
+        if provider is not None and getattr(provider.dependency_overrides, "version", 0) != self._overrides_version:
+            self.plan = self._compile()
+        ctx = Context(scope, receive, send, path_params)
+        ctx.websocket = WebSocket(scope, receive, send, max_message_size=self.max_message_size)
+        try:
+            await run_steps(self.plan, ctx)
+        except RequestValidationError as exc:
+            if ctx.exits:
+                await _teardown(ctx, exc)
+            raise WebSocketRequestValidationError(exc.errors()) from None
+        except BaseException as exc:
+            if ctx.exits:
+                await _teardown(ctx, exc)
+            raise
+        if ctx.exits:
+            await _teardown(ctx, None)
+
+
+class Mount(BaseRoute):
+    """Serve any ASGI app under a path prefix (`app.mount("/static", StaticFiles(...))`).
+
+    The mounted app sees `root_path` extended by the prefix and the full `path`, as Starlette
+    does (so `path[len(root_path):]` is its own path).
+
+    Args:
+        path: The prefix, e.g. "/static" ("" or "/" mounts at the root).
+        app: The ASGI app.
+        name: A name for `url_path_for(name, path=...)`.
+    """
+
+    include_in_schema = False
+
+    def __init__(self, path: str, app: Any, name: str | None = None) -> None:
+        path = path.rstrip("/")
+        if path and not path.startswith("/"):
+            raise FastAPIError(f"mount path must start with '/', got {path!r}")
+        self.path = path
+        self.app = app
+        self.name = name
+
+    def matches(self, route_path: str) -> bool:
+        """True when `route_path` is the prefix or below it."""
+        prefix = self.path
+        return not prefix or route_path == prefix or route_path.startswith(prefix + "/")
+
+    async def handle(self, scope: dict[str, Any], receive: Any, send: Any, route_path: str) -> None:
+        """Call the mounted app with the child scope."""
+        root_path = scope.get("root_path", "")
+        child = dict(scope)
+        child["app_root_path"] = scope.get("app_root_path", root_path)
+        child["root_path"] = root_path + self.path
+        remaining = route_path[len(self.path) :]
+        child["path"] = root_path + self.path + (remaining or "/") if remaining else scope["path"]
+        if not remaining and self.path:
+            # Starlette redirects "/static" to "/static/" for mounted apps; we hand over "/".
+            child["path"] = root_path + self.path + "/"
+        raw = child.get("raw_path")
+        if raw is not None and child["path"] != scope["path"]:
+            child["raw_path"] = child["path"].encode("utf-8")
+        child["path_params"] = {}
+        await self.app(child, receive, send)
+
+
+# --- routers --------------------------------------------------------------------------------
+
+
+class FasterRouter:
+    """A group of routes with a shared prefix, tags, dependencies and response defaults.
+
+    Use the decorators (`@router.get(...)`), then `app.include_router(router)`. Same keywords
+    as FastAPI's `APIRouter`.
+
+    Args:
+        prefix: Prepended to every route path ("/items").
+        tags: Added to every route's tags.
+        dependencies: Run before every route's own dependencies.
+        default_response_class: The response class of routes that do not set one.
+        responses: Extra OpenAPI responses for every route.
+        callbacks: OpenAPI callbacks for every route.
+        routes: Initial routes.
+        redirect_slashes: Accepted for compatibility (the app decides).
+        default: Accepted for compatibility.
+        dependency_overrides_provider: Accepted for compatibility.
+        route_class: Accepted for compatibility (must be `APIRoute`).
+        on_startup: Startup handlers, run by the app that includes this router.
+        on_shutdown: Shutdown handlers.
+        lifespan: Accepted for compatibility.
+        deprecated: Mark every route deprecated.
+        include_in_schema: False hides every route from OpenAPI.
+        generate_unique_id_function: Operation id generator for every route.
+        max_body_size: Default JSON body limit for the routes of this router.
+    """
+
+    def __init__(
+        self,
+        *,
+        prefix: str = "",
+        tags: Sequence[str | enum.Enum] | None = None,
+        dependencies: Sequence[Any] | None = None,
+        default_response_class: type[Response] | Any = Default(JSONResponse),
+        responses: Mapping[int | str, Mapping[str, Any]] | None = None,
+        callbacks: list[Any] | None = None,
+        routes: list[Any] | None = None,
+        redirect_slashes: bool = True,
+        default: Any = None,
+        dependency_overrides_provider: Any = None,
+        route_class: type[APIRoute] = APIRoute,
+        on_startup: Sequence[Callable[[], Any]] | None = None,
+        on_shutdown: Sequence[Callable[[], Any]] | None = None,
+        lifespan: Any = None,
+        deprecated: bool | None = None,
+        include_in_schema: bool = True,
+        generate_unique_id_function: Callable[[APIRoute], str] | Any = Default(generate_unique_id),
+        max_body_size: int | None = None,
+    ) -> None:
+        if prefix:
+            if not prefix.startswith("/"):
+                raise FastAPIError("A path prefix must start with '/'")
+            if prefix.endswith("/"):
+                raise FastAPIError("A path prefix must not end with '/', as the routes will start with '/'")
+        self.prefix = prefix
+        self.tags = list(tags or [])
+        self.dependencies = list(dependencies or [])
+        self.default_response_class = default_response_class
+        self.responses = dict(responses or {})
+        self.callbacks = list(callbacks or [])
+        self.routes: list[Any] = list(routes or [])
+        self.redirect_slashes = redirect_slashes
+        self.dependency_overrides_provider = dependency_overrides_provider
+        self.on_startup = list(on_startup or [])
+        self.on_shutdown = list(on_shutdown or [])
+        self.lifespan_context = lifespan
+        self.deprecated = deprecated
+        self.include_in_schema = include_in_schema
+        self.generate_unique_id_function = generate_unique_id_function
+        self.max_body_size = max_body_size
+        self.form_limits: Any = None
+        self.websocket_max_message_size = 1024 * 1024
+        self._on_route_added: Callable[[Any], None] | None = None
+
+    # -- registration -----------------------------------------------------------------------
+
+    def _register(self, route: Any) -> None:
+        self.routes.append(route)
+        if self._on_route_added is not None:
+            self._on_route_added(route)
+
+    def add_api_route(
+        self,
+        path: str,
+        endpoint: Callable[..., Any],
+        *,
+        response_model: Any = Default(None),
+        status_code: int | None = None,
+        tags: Sequence[str | enum.Enum] | None = None,
+        dependencies: Sequence[Any] | None = None,
+        summary: str | None = None,
+        description: str | None = None,
+        response_description: str = "Successful Response",
+        responses: Mapping[int | str, Mapping[str, Any]] | None = None,
+        deprecated: bool | None = None,
+        methods: Sequence[str] | set[str] | None = None,
+        operation_id: str | None = None,
+        response_model_include: Any = None,
+        response_model_exclude: Any = None,
+        response_model_by_alias: bool = True,
+        response_model_exclude_unset: bool = False,
+        response_model_exclude_defaults: bool = False,
+        response_model_exclude_none: bool = False,
+        include_in_schema: bool = True,
+        response_class: type[Response] | Any = Default(JSONResponse),
+        name: str | None = None,
+        route_class_override: type[APIRoute] | None = None,
+        callbacks: list[Any] | None = None,
+        openapi_extra: dict[str, Any] | None = None,
+        generate_unique_id_function: Callable[[APIRoute], str] | Any = Default(generate_unique_id),
+        max_body_size: int | None = None,
+    ) -> None:
+        """Register `endpoint` for `methods` on `self.prefix + path` (FastAPI's keywords)."""
+        route = APIRoute(
+            self.prefix + path,
+            endpoint,
+            response_model=response_model,
+            status_code=status_code,
+            tags=[*self.tags, *(tags or [])],
+            dependencies=[*self.dependencies, *(dependencies or [])],
+            summary=summary,
+            description=description,
+            response_description=response_description,
+            responses={**self.responses, **(responses or {})},
+            deprecated=deprecated if deprecated is not None else self.deprecated,
+            methods=methods,
+            operation_id=operation_id,
+            response_model_include=response_model_include,
+            response_model_exclude=response_model_exclude,
+            response_model_by_alias=response_model_by_alias,
+            response_model_exclude_unset=response_model_exclude_unset,
+            response_model_exclude_defaults=response_model_exclude_defaults,
+            response_model_exclude_none=response_model_exclude_none,
+            include_in_schema=include_in_schema and self.include_in_schema,
+            response_class=response_class if not isinstance(response_class, _DefaultPlaceholder) else self.default_response_class,
+            name=name,
+            dependency_overrides_provider=self.dependency_overrides_provider,
+            callbacks=[*self.callbacks, *(callbacks or [])] or None,
+            openapi_extra=openapi_extra,
+            generate_unique_id_function=generate_unique_id_function
+            if not isinstance(generate_unique_id_function, _DefaultPlaceholder)
+            else self.generate_unique_id_function,
+            max_body_size=max_body_size if max_body_size is not None else self.max_body_size,
+            form_limits=self.form_limits,
+        )
+        self._register(route)
+
+    def api_route(self, path: str, *, methods: Sequence[str] | None = None, **options: Any) -> Callable[[F], F]:
+        """Decorator form of `add_api_route`; returns the function unchanged."""
+
+        def decorator(func: F) -> F:
+            self.add_api_route(path, func, methods=methods, **options)
+            return func
+
+        return decorator
+
+    def _method(self, method: str, path: str, options: dict[str, Any]) -> Callable[[F], F]:
+        return self.api_route(path, methods=[method], **options)
+
+    def get(self, path: str, **options: Any) -> Callable[[F], F]:
+        """Register a GET route (HEAD is answered too). Takes `add_api_route`'s keywords."""
+        return self._method("GET", path, options)
+
+    def put(self, path: str, **options: Any) -> Callable[[F], F]:
+        """Register a PUT route."""
+        return self._method("PUT", path, options)
+
+    def post(self, path: str, **options: Any) -> Callable[[F], F]:
+        """Register a POST route."""
+        return self._method("POST", path, options)
+
+    def delete(self, path: str, **options: Any) -> Callable[[F], F]:
+        """Register a DELETE route."""
+        return self._method("DELETE", path, options)
+
+    def options(self, path: str, **options: Any) -> Callable[[F], F]:
+        """Register an OPTIONS route."""
+        return self._method("OPTIONS", path, options)
+
+    def head(self, path: str, **options: Any) -> Callable[[F], F]:
+        """Register a HEAD route."""
+        return self._method("HEAD", path, options)
+
+    def patch(self, path: str, **options: Any) -> Callable[[F], F]:
+        """Register a PATCH route."""
+        return self._method("PATCH", path, options)
+
+    def trace(self, path: str, **options: Any) -> Callable[[F], F]:
+        """Register a TRACE route."""
+        return self._method("TRACE", path, options)
+
+    def add_api_websocket_route(
+        self,
+        path: str,
+        endpoint: Callable[..., Any],
+        name: str | None = None,
+        *,
+        dependencies: Sequence[Any] | None = None,
+    ) -> None:
+        """Register a WebSocket endpoint on `self.prefix + path`."""
+        route = APIWebSocketRoute(
+            self.prefix + path,
+            endpoint,
+            name=name,
+            dependencies=[*self.dependencies, *(dependencies or [])],
+            dependency_overrides_provider=self.dependency_overrides_provider,
+            max_message_size=self.websocket_max_message_size,
+        )
+        self._register(route)
+
+    def websocket(
+        self, path: str, name: str | None = None, *, dependencies: Sequence[Any] | None = None
+    ) -> Callable[[F], F]:
+        """Decorator: register a WebSocket endpoint; returns the function unchanged."""
+
+        def decorator(func: F) -> F:
+            self.add_api_websocket_route(path, func, name=name, dependencies=dependencies)
+            return func
+
+        return decorator
+
+    def websocket_route(self, path: str, name: str | None = None) -> Callable[[F], F]:
+        """Starlette's spelling of `websocket`."""
+        return self.websocket(path, name)
+
+    def mount(self, path: str, app: Any, name: str | None = None) -> None:
+        """Serve the ASGI `app` under `path` (HTTP and WebSocket)."""
+        self._register(Mount(self.prefix + path, app, name=name))
+
+    def include_router(
+        self,
+        router: FasterRouter,
+        *,
+        prefix: str = "",
+        tags: Sequence[str | enum.Enum] | None = None,
+        dependencies: Sequence[Any] | None = None,
+        default_response_class: type[Response] | Any = Default(JSONResponse),
+        responses: Mapping[int | str, Mapping[str, Any]] | None = None,
+        callbacks: list[Any] | None = None,
+        deprecated: bool | None = None,
+        include_in_schema: bool = True,
+        generate_unique_id_function: Callable[[APIRoute], str] | Any = Default(generate_unique_id),
+    ) -> None:
+        """Add every route of `router` under `prefix`, combining tags, dependencies and defaults.
+
+        Dependencies run in the order: this router's (the app's), `dependencies` given here,
+        the included router's, then the route's own.
+        """
+        if prefix:
+            if not prefix.startswith("/"):
+                raise FastAPIError("A path prefix must start with '/'")
+            if prefix.endswith("/"):
+                raise FastAPIError("A path prefix must not end with '/', as the routes will start with '/'")
+        for route in router.routes:
+            if isinstance(route, APIRoute):
+                response_class = route._response_class_option
+                if isinstance(response_class, _DefaultPlaceholder):
+                    response_class = _first_explicit(
+                        router.default_response_class, default_response_class, self.default_response_class
+                    )
+                unique = _first_explicit(
+                    route._unique_id_option,
+                    router.generate_unique_id_function,
+                    generate_unique_id_function,
+                    self.generate_unique_id_function,
+                )
+                new = route.clone(
+                    path=self.prefix + prefix + route.path,
+                    tags=[*self.tags, *(tags or []), *route.tags],
+                    dependencies=[*self.dependencies, *(dependencies or []), *route.dependencies],
+                    responses={**self.responses, **(responses or {}), **route.responses},
+                    response_class=response_class,
+                    deprecated=route.deprecated or deprecated or self.deprecated,
+                    include_in_schema=route.include_in_schema and include_in_schema and self.include_in_schema,
+                    callbacks=[*self.callbacks, *(callbacks or []), *(route.callbacks or [])] or None,
+                    dependency_overrides_provider=self.dependency_overrides_provider,
+                    generate_unique_id_function=unique,
+                    max_body_size=route._max_body_option if route._max_body_option is not None else self.max_body_size,
+                    default_max_body_size=self._default_max_body(),
+                    form_limits=route.form_limits if route.form_limits is not None else self.form_limits,
+                )
+                self._register(new)
+            elif isinstance(route, APIWebSocketRoute):
+                self._register(
+                    route.clone(
+                        path=self.prefix + prefix + route.path,
+                        dependencies=[*self.dependencies, *(dependencies or []), *route.dependencies],
+                        dependency_overrides_provider=self.dependency_overrides_provider,
+                        max_message_size=self.websocket_max_message_size,
+                    )
+                )
+            elif isinstance(route, Mount):
+                self._register(Mount(self.prefix + prefix + route.path, route.app, name=route.name))
+            else:  # pragma: no cover - only our route types exist
+                raise FastAPIError(f"cannot include route {route!r}")
+        self.on_startup.extend(router.on_startup)
+        self.on_shutdown.extend(router.on_shutdown)
+
+    def _default_max_body(self) -> int:
+        return self.max_body_size if self.max_body_size is not None else 1_048_576
+
+    def url_path_for(self, name: str, /, **path_params: Any) -> str:
+        """The path of the route called `name` with `path_params` filled in.
+
+        Raises:
+            NoMatchFound: No route has that name and exactly those parameters.
+        """
+        for route in self.routes:
+            if isinstance(route, Mount):
+                if route.name == name and set(path_params) <= {"path"}:
+                    rest = str(path_params.get("path", "/"))
+                    return route.path + "/" + rest.lstrip("/")
+                continue
+            if route.name != name:
+                continue
+            names = set(re.findall(r"{([^{}:]+)(?::[^{}]*)?}", route.path))
+            if names != set(path_params):
+                continue
+            path = route.path
+            for key, value in path_params.items():
+                text = value.value if isinstance(value, enum.Enum) else value
+                path = re.sub(r"{" + re.escape(key) + r"(?::[^{}]*)?}", str(text).replace("\\", "\\\\"), path)
+            return path
+        raise NoMatchFound(name, path_params)
+
+    def on_event(self, event_type: str) -> Callable[[F], F]:
+        """Decorator: run the function at "startup" or "shutdown" (sync or async)."""
+
+        def decorator(func: F) -> F:
+            self.add_event_handler(event_type, func)
+            return func
+
+        return decorator
+
+    def add_event_handler(self, event_type: str, func: Callable[[], Any]) -> None:
+        """Run `func` at "startup" or "shutdown"."""
+        if event_type == "startup":
+            self.on_startup.append(func)
+        elif event_type == "shutdown":
+            self.on_shutdown.append(func)
+        else:
+            raise ValueError(f"event_type must be 'startup' or 'shutdown', got {event_type!r}")
+
+
+def _first_explicit(*values: Any) -> Any:
+    for value in values:
+        if not isinstance(value, _DefaultPlaceholder):
+            return value
+    return values[-1]
+
+
+APIRouter = FasterRouter
