@@ -533,9 +533,8 @@ def test_unknown_types_render_as_any() -> None:
         "/u", ["GET"], "u", params=[ParamSpec("x", "query", str)], response_model=Opaque
     )
     out = doc(spec)
-    assert (
-        out["paths"]["/u"]["get"]["responses"]["200"]["content"]["application/json"]["schema"] == {}
-    )
+    schema = out["paths"]["/u"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    assert schema == {"title": "Response U U Get"}  # any value, titled as FastAPI does
 
 
 def test_pydantic_models_are_components() -> None:

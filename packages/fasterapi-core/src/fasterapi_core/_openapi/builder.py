@@ -190,8 +190,9 @@ def _specs_of(routes: Iterable[Any] | None) -> list[OperationSpec]:
 
 
 def _is_file_param(param: Any) -> bool:
-    media = getattr(param, "media_type", None)
-    return media == _FILE_MEDIA_TYPE or type(param).__name__ == "File"
+    if type(param).__name__ in ("File", "FileInfo"):
+        return True
+    return getattr(param, "media_type", None) == _FILE_MEDIA_TYPE
 
 
 def _binary_for_bytes(annotation: Any) -> Any:
@@ -216,6 +217,25 @@ def _binary_for_bytes(annotation: Any) -> Any:
             return tuple[new]  # type: ignore[valid-type]
         return origin[new[0]]
     return annotation
+
+
+def _add_enum_type(schema: dict[str, Any]) -> None:
+    """msgspec leaves `type` out of enum/Literal schemas; pydantic (and so FastAPI) sets it."""
+    values = schema.get("enum")
+    if values and "type" not in schema:
+        kinds = {type(v) for v in values}
+        if kinds == {str}:
+            schema["type"] = "string"
+        elif kinds == {int}:
+            schema["type"] = "integer"
+
+
+def _is_ref_like(schema: Mapping[str, Any]) -> bool:
+    """A reference, or a nullable reference: pydantic gives those no title of their own."""
+    if "$ref" in schema:
+        return True
+    members = schema.get("anyOf") or ()
+    return any("$ref" in m for m in members)
 
 
 def _title(name: str) -> str:
@@ -329,10 +349,12 @@ class _Builder:
             self._schemas = list(schemas)
         for name, component in components.items():
             self._msgspec_names.add(name)
+            _add_enum_type(component)
             props = component.get("properties")
             if props:  # FastAPI (pydantic) titles every property: "my_name" -> "My Name"
                 for key, prop in props.items():
-                    if "$ref" not in prop and "title" not in prop:
+                    _add_enum_type(prop)
+                    if "title" not in prop and not _is_ref_like(prop):
                         prop["title"] = _title(key)
             self._extra_components.setdefault(name, component)
 
@@ -371,6 +393,7 @@ class _Builder:
     def field_schema(self, p: ParamSpec, annotation: Any) -> dict[str, Any]:
         """The schema of one parameter or body field, with the Param's constraints applied."""
         schema = dict(self.schema_of(annotation))
+        _add_enum_type(schema)
         param = p.param
         if param is not None:
             self._apply_constraints(schema, param)
@@ -378,8 +401,8 @@ class _Builder:
             ok, value = _jsonable(p.default)
             if ok:
                 schema["default"] = value
-        if "$ref" not in schema:
-            title = getattr(param, "title", None) if param is not None else None
+        title = getattr(param, "title", None) if param is not None else None
+        if title or not _is_ref_like(schema):
             schema["title"] = title or _title(p.name)
         return schema
 
@@ -489,7 +512,9 @@ class _Builder:
         body = self.request_body(spec.body, unique_id) if spec.body is not None else None
         if body is not None:
             op["requestBody"] = body
-        op["responses"] = self.responses(spec, has_input=bool(parameters) or body is not None)
+        op["responses"] = self.responses(
+            spec, unique_id, has_input=bool(parameters) or body is not None
+        )
         if spec.callbacks:
             op["callbacks"] = dict(spec.callbacks)
         if spec.security:
@@ -500,14 +525,18 @@ class _Builder:
             _deep_update(op, spec.openapi_extra)
         return op
 
-    def responses(self, spec: OperationSpec, *, has_input: bool) -> dict[str, Any]:
+    def responses(self, spec: OperationSpec, unique_id: str, *, has_input: bool) -> dict[str, Any]:
         status = str(spec.status_code or 200)
         media = spec.response_media_type
         responses: dict[str, Any] = {}
         main: dict[str, Any] = {"description": spec.response_description}
         if media and _status_allows_body(status):
             if media == "application/json" or media.endswith("+json"):
-                schema = {} if spec.response_model is None else self.schema_of(spec.response_model)
+                schema = {}
+                if spec.response_model is not None:
+                    schema = self.schema_of(spec.response_model)
+                    if not _is_ref_like(schema):  # FastAPI titles inline response schemas
+                        schema = {**schema, "title": _title(f"Response_{unique_id}")}
             else:
                 schema = {"type": "string"}
             main["content"] = {media: {"schema": schema}}
