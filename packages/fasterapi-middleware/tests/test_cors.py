@@ -339,5 +339,16 @@ def test_wildcards_still_refuse_what_is_not_a_token(
     assert preflight(middleware, method=method, headers=headers).status == 400
 
 
+def test_cached_preflight_answers_stay_bounded_and_correct() -> None:
+    middleware = cors(never_called(), allow_origins=[SITE], allow_headers=["*"])
+    for n in range(300):
+        result = preflight(middleware, headers=f"x-h{n}")
+        assert result.header("access-control-allow-headers") == f"x-h{n}"
+    assert len(middleware._preflight_answers) <= 256
+    assert preflight(middleware, headers="x-h299").status == 200
+    assert preflight(middleware, "https://evil.com").status == 400
+    assert preflight(middleware, "https://evil.com").status == 400
+
+
 def test_instances_use_slots() -> None:
     assert not hasattr(cors(), "__dict__")

@@ -21,6 +21,7 @@ ACAH = b"access-control-allow-headers"
 ACMA = b"access-control-max-age"
 # The headers this middleware owns on a simple response: the app's own copies are replaced.
 _OWNED = frozenset({ACAO, ACAC, ACEH})
+_MAX_CACHED = 256
 
 
 class CORSMiddleware:
@@ -76,6 +77,7 @@ class CORSMiddleware:
         "_credentials",
         "_origin_match",
         "_origins",
+        "_preflight_answers",
         "_preflight_headers",
         "_simple_headers",
         "app",
@@ -142,6 +144,9 @@ class CORSMiddleware:
         if not self._allow_all_headers:
             preflight.append((ACAH, b", ".join(sorted(self._allowed_headers))))
         self._preflight_headers = tuple(preflight)
+        self._preflight_answers: dict[
+            tuple[bytes, bytes, bytes], tuple[int, bytes, list[tuple[bytes, bytes]]]
+        ] = {}
 
     def _is_allowed(self, origin: bytes) -> bool:
         if origin in self._origins:
@@ -197,14 +202,32 @@ class CORSMiddleware:
     async def _preflight(self, scope: Scope, send: Send, origin: bytes) -> bool:
         """Answer a preflight request; False when the OPTIONS request is not one."""
         method = None
-        requested: list[bytes] = []
+        requested = b""
         for name, value in scope["headers"]:
             if name == b"access-control-request-method":
-                method = bytes(value).strip()
+                method = bytes(value)
             elif name == b"access-control-request-headers":
-                requested.extend(h.strip().lower() for h in bytes(value).split(b","))
+                requested = requested + b"," + value if requested else bytes(value)
         if method is None:
             return False
+        # PERF: browsers repeat the same few preflights, so each answer is built once and
+        # kept; the cache is bounded, so hostile variations cannot grow it
+        # (benchmarks/bench_middleware.py::cors_preflight).
+        key = (origin, method, requested)
+        answer = self._preflight_answers.get(key)
+        if answer is None:
+            answer = self._answer_preflight(origin, method.strip(), requested)
+            if len(self._preflight_answers) >= _MAX_CACHED:
+                self._preflight_answers.clear()
+            self._preflight_answers[key] = answer
+        status, body, headers = answer
+        await respond(scope, send, status, body, headers)
+        return True
+
+    def _answer_preflight(
+        self, origin: bytes, method: bytes, requested_headers: bytes
+    ) -> tuple[int, bytes, list[tuple[bytes, bytes]]]:
+        """Status, body and headers answering one preflight."""
         failures = []
         headers = list(self._preflight_headers)
         if self._allow_all_origins:
@@ -219,6 +242,7 @@ class CORSMiddleware:
             failures.append("method")
         elif self._allow_all_methods:
             headers.append((ACAM, method))
+        requested = [h.strip().lower() for h in requested_headers.split(b",")]
         requested = [h for h in requested if h]
         for name in requested:
             if not is_token(name) or not (self._allow_all_headers or name in self._allowed_headers):
@@ -230,7 +254,5 @@ class CORSMiddleware:
         if failures:
             reason = "Disallowed CORS " + ", ".join(failures)
             vary = [(b"vary", b"origin")] if not self._allow_all_origins else []
-            await respond(scope, send, 400, reason.encode(), [TEXT_PLAIN, *vary])
-        else:
-            await respond(scope, send, 200, b"OK", headers)
-        return True
+            return 400, reason.encode(), [TEXT_PLAIN, *vary]
+        return 200, b"OK", headers
