@@ -152,3 +152,24 @@ def test_async_client_lifespan() -> None:
         assert log[-1] == "shutdown"
 
     asyncio.run(main())
+
+
+def test_app_returning_at_shutdown_is_fine() -> None:
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        await receive()
+        await send({"type": "lifespan.startup.complete"})
+        await receive()
+
+    with TestClient(app):
+        pass
+
+
+def test_unexpected_message_at_shutdown() -> None:
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        await receive()
+        await send({"type": "lifespan.startup.complete"})
+        await receive()
+        await send({"type": "lifespan.startup.complete"})
+
+    with pytest.raises(LifespanError, match="during lifespan shutdown"), TestClient(app):
+        pass

@@ -408,3 +408,16 @@ def test_async_websocket_app_ignoring_close(monkeypatch: pytest.MonkeyPatch) -> 
             return ws.accepted_subprotocol
 
     assert asyncio.run(main()) is None
+
+
+def test_exception_messages() -> None:
+    assert str(WebSocketDisconnect(1000)) == "WebSocket closed with code 1000"
+    assert str(WebSocketDisconnect(4000, "bye")) == "WebSocket closed with code 4000: bye"
+    assert str(WebSocketDenied(403)) == "WebSocket handshake denied with HTTP 403"
+
+
+def test_subclass_keeping_our_disconnect_keeps_our_denial() -> None:
+    class Client(TestClient):
+        websocket_disconnect_exc = WebSocketDisconnect
+
+    assert Client.websocket_denied_exc is WebSocketDenied
