@@ -74,7 +74,6 @@ class CORSMiddleware:
         "_allow_all_origins",
         "_allowed_headers",
         "_allowed_methods",
-        "_credentials",
         "_origin_match",
         "_origins",
         "_preflight_answers",
@@ -109,7 +108,6 @@ class CORSMiddleware:
                 "allow_credentials=True cannot be combined with allow_origins=['*']: "
                 "list the trusted origins explicitly or use allow_origin_regex"
             )
-        self._credentials = allow_credentials
         self._origins = frozenset(o.encode() for o in allow_origins)
         regex = (
             re.compile(allow_origin_regex)
