@@ -65,6 +65,12 @@ def _not_importable_main_function() -> Any:
     return func
 
 
+def _with_module(module: str | None) -> Any:
+    func = types.FunctionType(st.noop.__code__, {}, "job")
+    func.__module__ = module  # type: ignore[assignment]
+    return func
+
+
 def _copy_of_noop() -> Any:
     # Same module and name as st.noop, but another object: a worker would run st.noop.
     return types.FunctionType(st.noop.__code__, st.__dict__, "noop")
@@ -79,6 +85,11 @@ def _copy_of_noop() -> Any:
         (lambda: st.coroutine, "coroutine function"),
         (_not_importable_main_function, "__main__ module of a script"),
         (_copy_of_noop, "does not refer to this object"),
+        (lambda: _with_module(None), "has no __module__"),
+        (
+            lambda: _with_module("fa_conc_no_such_module"),
+            "'fa_conc_no_such_module' cannot be imported",
+        ),
         (lambda: st.LockHolder().value, "cannot send .*LockHolder"),
         (
             lambda: functools.partial(st.add, cast("int", st.LockHolder())),

@@ -28,6 +28,16 @@ def test_function_is_found_once_then_cached() -> None:
     assert find("fasterapi_concurrency._selftest", "Point.norm1") is st.Point.norm1
 
 
+def test_reference_cache_stays_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    from fasterapi_concurrency import _protocol
+
+    monkeypatch.setattr(_protocol, "_MAX_REFERENCES", 1)
+    monkeypatch.setattr(_protocol, "_references", {})
+    assert roundtrip(st.add, 1) == 1
+    assert roundtrip(st.noop) is None
+    assert list(_protocol._references) == [st.noop]
+
+
 def test_exception_roundtrip() -> None:
     with pytest.raises(ValueError, match="bad") as info:
         roundtrip(st.fail, "bad")

@@ -9,13 +9,16 @@ are private and ship without type stubs, so they are loaded through
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import os
 import sys
 from typing import Any, Final
 
 #: Python 3.13 is the first release whose sub-interpreters can each own a GIL
-#: *and* exposes the modules to create them from Python.
-HAS_SUBINTERPRETERS: Final = sys.version_info >= (3, 13)
+#: *and* exposes the modules to create them from Python (a build may leave them out).
+HAS_SUBINTERPRETERS: Final = (
+    sys.version_info >= (3, 13) and importlib.util.find_spec("_interpreters") is not None
+)
 
 
 def cpu_count() -> int:
@@ -36,7 +39,8 @@ def load_interpreter_modules() -> tuple[Any, Any]:
     if not HAS_SUBINTERPRETERS:  # pragma: no cover - version branch
         raise RuntimeError(
             "backend='subinterpreter' needs Python 3.13 or newer (sub-interpreters with "
-            f"their own GIL); this is Python {sys.version.split()[0]}. Use backend='auto' "
-            "or backend='process', which run the same calls in a process pool."
+            f"their own GIL, from the _interpreters module); this is Python "
+            f"{sys.version.split()[0]}. Use backend='auto' or backend='process', which run "
+            "the same calls in a process pool."
         )
     return importlib.import_module("_interpreters"), importlib.import_module("_interpqueues")
