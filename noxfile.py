@@ -18,7 +18,6 @@ import json
 import os
 import re
 import shutil
-import sys
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -108,11 +107,11 @@ def install_ours(session: nox.Session, pkgs: list[str], *, editable: bool = True
 
 
 def matrix() -> list[Any]:
-    params = []
-    for pkg in PACKAGES:
-        for py in nox.project.python_versions(pyproject(pkg)):
-            params.append(nox.param(py, pkg, id=f"{pkg}-{py}", tags=[pkg]))
-    return params
+    return [
+        nox.param(py, pkg, id=f"{pkg}-{py}", tags=[pkg])
+        for pkg in PACKAGES
+        for py in nox.project.python_versions(pyproject(pkg))
+    ]
 
 
 @nox.session
@@ -124,13 +123,19 @@ def tests(session: nox.Session, package: str) -> None:
     install_ours(session, ours)
     if third := third_party(list(group)):
         session.install(*third)
-    cov = ["--cov", f"--cov-config={pkg_dir(package) / 'pyproject.toml'}", "--cov-report=term-missing:skip-covered"]
+    cov = [
+        "--cov",
+        f"--cov-config={pkg_dir(package) / 'pyproject.toml'}",
+        "--cov-report=term-missing:skip-covered",
+    ]
     uses_cov = "pytest-cov" in " ".join(group)
     session.run(
         "pytest",
         str(pkg_dir(package) / "tests"),
         *(cov if uses_cov else []),
         *session.posargs,
+        # Each session keeps its own data file, so runs in parallel never merge.
+        env={"COVERAGE_FILE": str(Path(session.create_tmp()) / ".coverage")},
     )
 
 
@@ -209,17 +214,30 @@ def build(session: nox.Session, package: str) -> None:
     # Wheels of the siblings this package needs at runtime: installed by path, never from an index.
     needed = siblings_first(package)
     for p in needed:
-        session.run("python", "-m", "build", "--installer=uv", "--outdir", str(dist / p), str(pkg_dir(p)), silent=True)
+        session.run(
+            "python",
+            "-m",
+            "build",
+            "--installer=uv",
+            "--outdir",
+            str(dist / p),
+            str(pkg_dir(p)),
+            silent=True,
+        )
     session.run("twine", "check", "--strict", *[str(f) for f in (dist / package).iterdir()])
     wheels = [str(next((dist / p).glob("*.whl"))) for p in needed]
     venv = Path(session.create_tmp()) / "alone"
     shutil.rmtree(venv, ignore_errors=True)
-    session.run("uv", "venv", "--quiet", "--python", sys.executable, str(venv), external=True)
+    session.run("uv", "venv", "--quiet", "--python", str(session.python), str(venv), external=True)
     py = str(venv / "bin" / "python")
-    extra = [r for p in needed for r in third_party(pyproject(p)["project"].get("dependencies", []))]
+    extra = [
+        r for p in needed for r in third_party(pyproject(p)["project"].get("dependencies", []))
+    ]
     if extra:
         session.run("uv", "pip", "install", "--quiet", "--python", py, *extra, external=True)
-    session.run("uv", "pip", "install", "--quiet", "--no-deps", "--python", py, *wheels, external=True)
+    session.run(
+        "uv", "pip", "install", "--quiet", "--no-deps", "--python", py, *wheels, external=True
+    )
     mod = IMPORT_NAMES[package]
     session.run(
         py,
@@ -244,7 +262,9 @@ def release(session: nox.Session) -> None:
     dist = session.posargs[0]
     pkg = pkg_from_dist(dist)
     if pkg not in PACKAGES:
-        session.error(f"unknown distribution {dist!r}; known: {', '.join(dist_name(p) for p in PACKAGES)}")
+        session.error(
+            f"unknown distribution {dist!r}; known: {', '.join(dist_name(p) for p in PACKAGES)}"
+        )
     version = _about_version(pkg)
     problems: list[str] = []
     newest = _changelog_newest(pkg)
@@ -271,7 +291,9 @@ def release(session: nox.Session) -> None:
     session.install("build", "twine")
     out_dir = ROOT / "dist" / dist
     shutil.rmtree(out_dir, ignore_errors=True)
-    session.run("python", "-m", "build", "--installer=uv", "--outdir", str(out_dir), str(pkg_dir(pkg)))
+    session.run(
+        "python", "-m", "build", "--installer=uv", "--outdir", str(out_dir), str(pkg_dir(pkg))
+    )
     session.run("twine", "check", "--strict", *[str(f) for f in out_dir.iterdir()])
 
 
@@ -300,4 +322,12 @@ def bench(session: nox.Session) -> None:
 @nox.session(python=False, default=False)
 def matrix_json(session: nox.Session) -> None:
     """Print the test matrix as JSON (for a CI system that fans out)."""
-    print(json.dumps([{"package": p, "python": py} for p in PACKAGES for py in nox.project.python_versions(pyproject(p))]))
+    print(
+        json.dumps(
+            [
+                {"package": p, "python": py}
+                for p in PACKAGES
+                for py in nox.project.python_versions(pyproject(p))
+            ]
+        )
+    )
