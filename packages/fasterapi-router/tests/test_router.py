@@ -138,6 +138,14 @@ def test_an_int_too_long_for_int_falls_through_to_str() -> None:
     assert router.resolve("GET", "/n/" + huge) == ("/n/{rest:path}", {"rest": huge}, None)
     assert make(("GET", "/n/{i:int}")).resolve("GET", "/n/" + huge) is None
     assert router.resolve("GET", "/n/12") == ("/n/{i:int}", {"i": 12}, None)
+    deep = make(("GET", "/d/{i:int}/{rest:path}"), ("GET", "/d/{s}/x/{rest:path}"))
+    assert deep.resolve("GET", f"/d/{huge}/y") is None
+    assert deep.resolve("GET", f"/d/{huge}/x/y") == (
+        "/d/{s}/x/{rest:path}",
+        {"s": huge, "rest": "y"},
+        None,
+    )
+    assert deep.resolve("GET", "/d/1/y") == ("/d/{i:int}/{rest:path}", {"i": 1, "rest": "y"}, None)
 
 
 def test_backtracking_out_of_a_static_branch_and_a_parameter_branch() -> None:
@@ -154,6 +162,22 @@ def test_backtracking_out_of_a_static_branch_and_a_parameter_branch() -> None:
     assert router.resolve("GET", "/a/b/f") == ("/{y}/b/f", {"y": "a"}, None)
     assert router.resolve("GET", "/a/b/g") == ("/{z:path}", {"z": "a/b/g"}, None)
     assert router.resolve("GET", "/") == ("/{z:path}", {"z": ""}, None)
+
+
+def test_backtracking_tries_parameter_kinds_in_priority_order() -> None:
+    router = make(
+        ("GET", "/m/1/y"),
+        ("GET", "/m/{v}/x"),
+        ("GET", "/m/{v:float}/x"),
+        ("GET", "/m/{v:int}/x"),
+        ("GET", "/m/{v:uuid}/x"),
+        ("GET", "/m/{v:path}"),
+    )
+    assert router.resolve("GET", "/m/1/x") == ("/m/{v:int}/x", {"v": 1}, None)
+    assert router.resolve("GET", "/m/1/z") == ("/m/{v:path}", {"v": "1/z"}, None)
+    assert router.resolve("GET", "/m/1.5/x") == ("/m/{v:float}/x", {"v": 1.5}, None)
+    assert router.resolve("GET", f"/m/{UID}/x") == ("/m/{v:uuid}/x", {"v": uuid.UUID(UID)}, None)
+    assert router.resolve("GET", "/m/a/x") == ("/m/{v}/x", {"v": "a"}, None)
 
 
 def test_different_names_at_one_position() -> None:

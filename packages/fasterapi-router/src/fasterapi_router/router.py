@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+import uuid
+from collections.abc import Callable, Iterator
 from typing import Any, TypeAlias
 
 from fasterapi_router.errors import RouteConflictError, RouterError
 from fasterapi_router.route import Route
 from fasterapi_router.template import (
+    CONVERSIONS,
     INT,
-    MATCHERS,
-    NO_MATCH,
     PATH,
     STATIC,
     STR,
+    VALIDATORS,
+    Segment,
     converter_name,
     parse_template,
     python_type,
@@ -21,22 +23,33 @@ from fasterapi_router.template import (
 
 __all__ = ("RadixRouter",)
 
-# What an endpoint stores per method: (handler, params builder, metadata, route).
-_Target: TypeAlias = tuple[Any, Callable[[Sequence[Any]], dict[str, Any]], Any, Route]
-_Endpoint: TypeAlias = dict[str, _Target]
 _Match: TypeAlias = tuple[Any, dict[str, Any], Any]
+# Builds the result of `resolve` for one route from the path's segments, `path.split("/")`.
+_Builder: TypeAlias = Callable[[list[str]], _Match]
+# Where the templates ending at one node keep their routes: method -> builder.
+_Endpoint: TypeAlias = dict[str, _Builder]
 
 
-def _params_builder(names: tuple[str, ...]) -> Callable[[Sequence[Any]], dict[str, Any]]:
-    """A function turning the captured values, in template order, into the params dict.
+def _result_builder(segments: tuple[Segment, ...], handler: Any, metadata: Any) -> _Builder:
+    """A function that builds a route's `resolve` result from the path's segments.
 
-    For ("a", "b") it is `lambda v: {"a": v[0], "b": v[1]}`.
+    A parameter sits at a fixed segment index in its template, so for
+    "/items/{item_id:int}/{name}" it is
+    `lambda s: (handler, {"item_id": int(s[2]), "name": s[3]}, metadata)`.
+    It is only called once the walk has checked every segment against its converter.
     """
-    # PERF: a dict display is 2-3x faster than dict(zip(names, values)), which costs
+    # PERF: no list of captured values during the walk, one call that returns the whole
+    # result, and a dict display, 2-3x faster than dict(zip(names, values)), which costs
     # ~200 ns even for one parameter (benchmarks/bench_router.py::one-param). The names are
-    # validated ASCII identifiers and enter the source only through repr().
-    items = ", ".join(f"{name!r}: v[{index}]" for index, name in enumerate(names))
-    builder: Callable[[Sequence[Any]], dict[str, Any]] = eval(f"lambda v: {{{items}}}")
+    # validated ASCII identifiers and enter the source only through repr(); the rest is our
+    # own fixed text.
+    items = ", ".join(
+        f"{seg.text!r}: {CONVERSIONS[seg.kind].format(i=index)}"
+        for index, seg in enumerate(segments)
+        if seg.kind != STATIC
+    )
+    namespace = {"UUID": uuid.UUID, "handler": handler, "metadata": metadata}
+    builder: _Builder = eval(f"lambda s: (handler, {{{items}}}, metadata)", namespace)
     return builder
 
 
@@ -45,8 +58,8 @@ class _Node:
 
     Edges are whole segments: `static` maps literal segment text to a child,
     `params` holds one child per converter kind, and `catchall` is the node a
-    `{name:path}` parameter leads to. `endpoint` maps methods to targets for the
-    templates that end here.
+    `{name:path}` parameter leads to. `endpoint` maps methods to result builders
+    for the templates that end here.
     """
 
     __slots__ = (
@@ -59,6 +72,7 @@ class _Node:
         "static",
         "static_get",
         "str_child",
+        "typed",
     )
 
     def __init__(self, depth: int) -> None:
@@ -67,17 +81,17 @@ class _Node:
         # PERF: the bound `get` saves a method lookup per segment
         # (benchmarks/bench_router.py::three-param).
         self.static_get = self.static.get
-        # (kind, matcher, child), lowest priority first: the search pushes them onto a stack.
-        self.params: list[tuple[int, Any, _Node]] = []
+        # (kind, validator, child), lowest priority first: the search pushes them onto a stack.
+        self.params: list[tuple[int, Callable[[str], object], _Node]] = []
         self.catchall: _Node | None = None
         self.endpoint: _Endpoint | None = None
-        # PERF: when the parameter children are int and/or str ones (the usual case), the greedy
-        # walk in `resolve` tries them directly instead of looping over `params`
-        # (benchmarks/bench_router.py::one-param). Both are None when another kind is present.
+        # PERF: the greedy walk in `resolve` tries the int and str children with inline checks
+        # and only loops over `typed` (the float and uuid children, usually none) when there
+        # is something in it (benchmarks/bench_router.py::one-param).
         self.int_child: _Node | None = None
         self.str_child: _Node | None = None
-        # The catch-all's endpoint when the greedy walk may take it: when every parameter
-        # child is one the walk tries itself, the catch-all is the next alternative.
+        self.typed: tuple[tuple[Callable[[str], object], _Node], ...] = ()
+        # The catch-all's endpoint, which the greedy walk takes once everything else failed.
         self.greedy_catchall: _Endpoint | None = None
 
     def param_child(self, kind: int) -> _Node:
@@ -86,27 +100,22 @@ class _Node:
             if have == kind:
                 return child
         child = _Node(self.depth + 1)
-        self.params.append((kind, MATCHERS[kind], child))
+        self.params.append((kind, VALIDATORS[kind], child))
         self.params.sort(key=lambda p: -p[0])
         by_kind = {have: node for have, _, node in self.params}
-        simple = by_kind.keys() <= {INT, STR}
-        self.int_child = by_kind.get(INT) if simple else None
-        self.str_child = by_kind.get(STR) if simple else None
-        self.update_greedy_catchall()
+        self.int_child = by_kind.get(INT)
+        self.str_child = by_kind.get(STR)
+        self.typed = tuple(
+            (valid, node) for have, valid, node in reversed(self.params) if have not in (INT, STR)
+        )
         return child
 
     def catchall_child(self) -> _Node:
         """The node a `{name:path}` parameter here leads to, created if needed."""
         if self.catchall is None:
             self.catchall = _Node(self.depth + 1)
-            self.catchall.endpoint = {}
-            self.update_greedy_catchall()
+            self.catchall.endpoint = self.greedy_catchall = {}
         return self.catchall
-
-    def update_greedy_catchall(self) -> None:
-        """Recompute `greedy_catchall` after a parameter or catch-all child was added."""
-        simple = not self.params or self.int_child is not None or self.str_child is not None
-        self.greedy_catchall = self.catchall.endpoint if simple and self.catchall else None
 
 
 class RadixRouter:
@@ -132,13 +141,15 @@ class RadixRouter:
         ['GET']
     """
 
-    __slots__ = ("_root", "_routes", "_static")
+    __slots__ = ("_owners", "_root", "_routes", "_static")
 
     def __init__(self) -> None:
         self._root = _Node(0)
-        # PERF: templates without parameters: path -> method -> target, one dict hit per
+        # PERF: templates without parameters: path -> method -> (handler, metadata), one dict hit per
         # request (benchmarks/bench_router.py::static).
-        self._static: dict[str, _Endpoint] = {}
+        self._static: dict[str, dict[str, tuple[Any, Any]]] = {}
+        # (method, template with parameter names erased) -> its route, to find conflicts.
+        self._owners: dict[tuple[str, tuple[tuple[int, str], ...]], Route] = {}
         self._routes: list[Route] = []
 
     def __len__(self) -> int:
@@ -179,13 +190,14 @@ class RadixRouter:
                 node = node.catchall_child()
             else:
                 node = node.param_child(segment.kind)
-        endpoint = node.endpoint
-        if endpoint is None:
-            endpoint = node.endpoint = {}
-        elif method in endpoint:
-            other = endpoint[method][3].template
+        shape = tuple((seg.kind, seg.text if seg.kind == STATIC else "") for seg in segments)
+        owner = self._owners.get((method, shape))
+        if owner is not None:
+            other = owner.template
             same = "the same template" if other == path else f"the equivalent template {other!r}"
             raise RouteConflictError(f"{method} {path!r} is already registered as {same}")
+        if node.endpoint is None:
+            node.endpoint = {}
         params = [seg for seg in segments if seg.kind != STATIC]
         route = Route(
             method=method,
@@ -196,10 +208,10 @@ class RadixRouter:
             param_converters=tuple(converter_name(seg.kind) for seg in params),
             param_types=tuple(python_type(seg.kind) for seg in params),
         )
-        target: _Target = (handler, _params_builder(route.param_names), metadata, route)
-        endpoint[method] = target
+        node.endpoint[method] = _result_builder(segments, handler, metadata)
         if not params:
-            self._static.setdefault(path, {})[method] = target
+            self._static.setdefault(path, {})[method] = (handler, metadata)
+        self._owners[method, shape] = route
         self._routes.append(route)
 
     def resolve(self, method: str, path: str) -> _Match | None:
@@ -227,42 +239,47 @@ class RadixRouter:
         # it fails (benchmarks/bench_router.py::one-param, three-param).
         entry = self._static.get(path)
         if entry is not None:
-            target = entry.get(method)
-            if target is not None:
-                return target[0], {}, target[2]
+            found = entry.get(method)
+            if found is not None:
+                return found[0], {}, found[1]
         segments = path.split("/")
         node = self._root
-        values: list[Any] = []
         for segment in segments:
             child = node.static_get(segment)
             if child is None:
                 child = node.int_child
-                if child is not None and segment.isdigit() and segment.isascii():
-                    try:
-                        values.append(int(segment))
-                    except ValueError:  # more digits than int() accepts: a str may still match
-                        return self._search(method, segments)
-                else:
-                    child = node.str_child
-                    if child is None or not segment:
-                        break
-                    values.append(segment)
+                if child is None or not (segment.isdigit() and segment.isascii()):
+                    child = None
+                    if node.typed:
+                        for valid, typed_child in node.typed:
+                            if valid(segment):
+                                child = typed_child
+                                break
+                    if child is None:  # no int, float or uuid child matched: try the str one
+                        child = node.str_child
+                        if child is None or not segment:
+                            break
             node = child
         else:
             endpoint = node.endpoint
             if endpoint is not None:
-                target = endpoint.get(method)
-                if target is not None:
-                    return target[0], target[1](values), target[2]
+                build = endpoint.get(method)
+                if build is not None:
+                    try:
+                        return build(segments)
+                    except ValueError:  # an int with more digits than int() accepts
+                        pass
             return self._search(method, segments)
-        # The walk is stuck at `node`. If every alternative before the catch-all has been
-        # tried here, the catch-all is what the full search would find next.
+        # The walk is stuck at `node`, every other alternative tried: the catch-all is what the
+        # full search would find next.
         catchall = node.greedy_catchall
         if catchall is not None:
-            target = catchall.get(method)
-            if target is not None:
-                values.append("/".join(segments[node.depth :]))
-                return target[0], target[1](values), target[2]
+            build = catchall.get(method)
+            if build is not None:
+                try:
+                    return build(segments)
+                except ValueError:  # an int with more digits than int() accepts
+                    pass
         return self._search(method, segments)
 
     def allowed_methods(self, path: str) -> frozenset[str]:
@@ -278,7 +295,7 @@ class RadixRouter:
             The upper-cased methods, empty when no template matches.
         """
         methods: set[str] = set()
-        for endpoint, _ in self._matches(path.split("/")):
+        for endpoint in self._matches(path.split("/")):
             methods.update(endpoint)
         return frozenset(methods)
 
@@ -289,31 +306,30 @@ class RadixRouter:
     def _search(self, method: str, segments: list[str]) -> _Match | None:
         """The full backtracking search: the first match, in priority order, that has `method`."""
         method = method.upper()
-        for endpoint, values in self._matches(segments):
-            target = endpoint.get(method)
-            if target is not None:
-                return target[0], target[1](values), target[2]
+        for endpoint in self._matches(segments):
+            build = endpoint.get(method)
+            if build is not None:
+                return build(segments)
         return None
 
-    def _matches(self, segments: list[str]) -> Iterator[tuple[_Endpoint, tuple[Any, ...]]]:
-        """Every endpoint whose templates match `segments`, most specific first, with values."""
+    def _matches(self, segments: list[str]) -> Iterator[_Endpoint]:
+        """Every endpoint whose templates match `segments`, most specific first."""
         count = len(segments)
         # Depth first with an explicit stack (no recursion limit): alternatives are pushed
         # lowest priority first, so the most specific one is explored first.
-        stack: list[tuple[_Node, int, tuple[Any, ...]]] = [(self._root, 0, ())]
+        stack: list[tuple[_Node, int]] = [(self._root, 0)]
         while stack:
-            node, index, values = stack.pop()
+            node, index = stack.pop()
             if index == count:
-                if node.endpoint is not None:
-                    yield node.endpoint, values
+                if node.endpoint:
+                    yield node.endpoint
                 continue
-            segment = segments[index]
             if node.catchall is not None:
-                stack.append((node.catchall, count, (*values, "/".join(segments[index:]))))
-            for _, matcher, child in node.params:
-                value = matcher(segment)
-                if value is not NO_MATCH:
-                    stack.append((child, index + 1, (*values, value)))
+                stack.append((node.catchall, count))
+            segment = segments[index]
+            for _, valid, child in node.params:
+                if valid(segment):
+                    stack.append((child, index + 1))
             static_child = node.static.get(segment)
             if static_child is not None:
-                stack.append((static_child, index + 1, values))
+                stack.append((static_child, index + 1))

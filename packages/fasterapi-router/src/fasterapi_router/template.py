@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any, Final, NamedTuple
+from typing import Final, NamedTuple
 
 from fasterapi_router.errors import InvalidTemplateError, RouterError
 
@@ -53,40 +53,32 @@ _FLOAT_RE: Final = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 _UUID_RE: Final = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
 _NAME_RE: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
-NO_MATCH: Final[Any] = object()
-"""Returned by a segment matcher when the segment does not fit its converter."""
 
-
-def match_int(segment: str) -> Any:
-    """`int(segment)` for ASCII digits, else `NO_MATCH`."""
+def is_int(segment: str) -> bool:
+    """Whether the segment is ASCII digits that `int()` accepts."""
     if segment.isdigit() and segment.isascii():
         try:
-            return int(segment)
+            int(segment)
         except ValueError:  # more digits than sys.get_int_max_str_digits() allows
-            return NO_MATCH
-    return NO_MATCH
+            return False
+        return True
+    return False
 
 
-def match_float(segment: str) -> Any:
-    """`float(segment)` for `123` or `123.45`, else `NO_MATCH`."""
-    return float(segment) if _FLOAT_RE.fullmatch(segment) else NO_MATCH
-
-
-def match_uuid(segment: str) -> Any:
-    """`uuid.UUID(segment)` for the hyphenated hex form, else `NO_MATCH`."""
-    return uuid.UUID(segment) if _UUID_RE.fullmatch(segment) else NO_MATCH
-
-
-def match_str(segment: str) -> Any:
-    """The segment itself when it is not empty, else `NO_MATCH`."""
-    return segment if segment else NO_MATCH
-
-
-MATCHERS: Final[dict[int, Callable[[str], Any]]] = {
-    INT: match_int,
-    FLOAT: match_float,
-    UUID: match_uuid,
-    STR: match_str,
+# What a segment must look like for each parameter kind (a truthy result means it matches),
+# and the Python expression that converts the segment `s[i]` once the route is chosen.
+VALIDATORS: Final[dict[int, Callable[[str], object]]] = {
+    INT: is_int,
+    FLOAT: _FLOAT_RE.fullmatch,
+    UUID: _UUID_RE.fullmatch,
+    STR: bool,
+}
+CONVERSIONS: Final[dict[int, str]] = {
+    INT: "int(s[{i}])",
+    FLOAT: "float(s[{i}])",
+    UUID: "UUID(s[{i}])",
+    STR: "s[{i}]",
+    PATH: '"/".join(s[{i}:])',
 }
 
 
@@ -182,7 +174,7 @@ def _to_text(template: str, name: str, kind: int, value: object) -> str:
             text = value if isinstance(value, str) else ""
     else:
         text = str(value)
-    if MATCHERS[kind](text) is NO_MATCH or "/" in text:
+    if not VALIDATORS[kind](text) or "/" in text:
         raise RouterError(
             f"{template!r}: {value!r} is not a valid value for the {converter_name(kind)} "
             f"parameter {name!r}"
