@@ -1,0 +1,156 @@
+"""Start a server on an app found by `_discovery`: uvicorn (default) or granian.
+
+Both servers import the app from its `module:attr` string, so that `--workers N` and
+`--reload` can import it again in each worker process; the app's directory goes on
+`sys.path` (inherited by spawned workers) and on `PYTHONPATH` (for servers that start
+fresh interpreters).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import os
+import signal
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from FasterAPI._discovery import AppTarget
+
+__all__ = ("ServeOptions", "ServerError", "serve")
+
+# Safe limits, applied unless the command line says otherwise (README "Server limits").
+DEFAULT_LIMIT_CONCURRENCY = 1000  # per worker; past it uvicorn answers 503 at once
+DEFAULT_TIMEOUT_KEEP_ALIVE = 5  # seconds an idle keep-alive connection stays open
+DEFAULT_TIMEOUT_GRACEFUL_SHUTDOWN = 30  # seconds open requests get after SIGTERM
+DEFAULT_BACKLOG = 2048  # pending connections the kernel queues
+DEFAULT_MAX_INCOMPLETE_EVENT = 16 * 1024  # bytes of request line + headers (h11 parser)
+
+
+class ServerError(Exception):
+    """The server cannot start as asked (e.g. granian is not installed); one line."""
+
+
+@dataclass(frozen=True)
+class ServeOptions:
+    """How to serve: what `fasterapi run` and `fasterapi dev` collect from the command line."""
+
+    host: str = "0.0.0.0"
+    port: int = 8000
+    workers: int = 1
+    reload: bool = False
+    reload_dirs: tuple[Path, ...] = field(default_factory=tuple)
+    root_path: str = ""
+    proxy_headers: bool = True
+    forwarded_allow_ips: str | None = None
+    server: str = "uvicorn"
+    log_level: str = "info"
+    access_log: bool = True
+    limit_concurrency: int | None = DEFAULT_LIMIT_CONCURRENCY
+    timeout_keep_alive: int = DEFAULT_TIMEOUT_KEEP_ALIVE
+    timeout_graceful_shutdown: int | None = DEFAULT_TIMEOUT_GRACEFUL_SHUTDOWN
+    backlog: int = DEFAULT_BACKLOG
+
+
+class _Stopped(BaseException):
+    """Raised by our SIGTERM handler when uvicorn passes the signal on after shutdown."""
+
+
+def serve(target: AppTarget, options: ServeOptions) -> None:
+    """Serve `target` until SIGTERM or SIGINT, then return after a graceful shutdown.
+
+    Raises:
+        ServerError: The chosen server is not installed.
+    """
+    _export_pythonpath(target.app_dir)
+    if options.server == "granian":
+        _serve_granian(target, options)
+    else:
+        _serve_uvicorn(target, options)
+
+
+def _export_pythonpath(app_dir: Path) -> None:
+    current = os.environ.get("PYTHONPATH", "")
+    entries = [e for e in current.split(os.pathsep) if e]
+    if str(app_dir) not in entries:
+        os.environ["PYTHONPATH"] = os.pathsep.join([str(app_dir), *entries])
+
+
+def _installed(module: str) -> bool:
+    return importlib.util.find_spec(module) is not None
+
+
+def uvicorn_config(target: AppTarget, options: ServeOptions) -> dict[str, Any]:
+    """The keyword arguments for `uvicorn.run` (a function so tests can check the limits)."""
+    config: dict[str, Any] = {
+        "host": options.host,
+        "port": options.port,
+        # uvloop and httptools are dependencies (uvloop not on Windows); fall back if absent.
+        "loop": "uvloop" if _installed("uvloop") else "asyncio",
+        "http": "httptools" if _installed("httptools") else "h11",
+        "lifespan": "auto",
+        "root_path": options.root_path,
+        "proxy_headers": options.proxy_headers,
+        "forwarded_allow_ips": options.forwarded_allow_ips,
+        "log_level": options.log_level,
+        "access_log": options.access_log,
+        "limit_concurrency": options.limit_concurrency,
+        "timeout_keep_alive": options.timeout_keep_alive,
+        "timeout_graceful_shutdown": options.timeout_graceful_shutdown,
+        "backlog": options.backlog,
+        "h11_max_incomplete_event_size": DEFAULT_MAX_INCOMPLETE_EVENT,
+    }
+    if options.reload:
+        config["reload"] = True
+        config["reload_dirs"] = [str(d) for d in options.reload_dirs] or [str(target.app_dir)]
+    else:
+        config["workers"] = options.workers
+    return config
+
+
+def _serve_uvicorn(target: AppTarget, options: ServeOptions) -> None:
+    import uvicorn
+
+    config = uvicorn_config(target, options)
+    # uvicorn shuts down gracefully on SIGTERM and then raises the signal again with the
+    # handler that was there before it started. Ours turns that into a normal return,
+    # so a stopped server exits with status 0 instead of dying by the signal.
+    previous = signal.signal(signal.SIGTERM, _raise_stopped)
+    try:
+        uvicorn.run(target.import_string, **config)
+    except (_Stopped, KeyboardInterrupt):
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _raise_stopped(signum: int, frame: object) -> None:
+    raise _Stopped
+
+
+def _serve_granian(target: AppTarget, options: ServeOptions) -> None:
+    try:
+        from granian import Granian
+        from granian.constants import Interfaces
+    except ImportError:
+        raise ServerError(
+            "--server granian needs granian: pip install 'fasterapi[granian]' "
+            "(or pip install granian)"
+        ) from None
+    kwargs: dict[str, Any] = {
+        "address": options.host,
+        "port": options.port,
+        "interface": Interfaces("asgi"),
+        "workers": options.workers,
+        "backlog": options.backlog,
+        "log_access": options.access_log,
+    }
+    if options.root_path:
+        kwargs["url_path_prefix"] = options.root_path
+    if options.reload:
+        kwargs["reload"] = True
+        kwargs["reload_paths"] = list(options.reload_dirs) or [target.app_dir]
+    server = Granian(target.import_string, **kwargs)
+    with contextlib.suppress(KeyboardInterrupt):
+        server.serve()
