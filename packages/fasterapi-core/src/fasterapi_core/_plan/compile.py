@@ -240,6 +240,11 @@ def analyse(
         annotation = param.annotation
         if annotation is inspect.Parameter.empty:
             annotation = Any
+        elif isinstance(annotation, str):
+            raise FastAPIError(
+                f"cannot resolve the annotation {annotation!r} of parameter {param.name!r} of "
+                f"{getattr(call, '__qualname__', call)!r}: define the type at module level"
+            )
         info: Any = None
         base = annotation
         if typing.get_origin(annotation) is typing.Annotated:
@@ -512,7 +517,7 @@ def _json_body_plan(fields: list[Field], embed: bool) -> BodyPlan:
             except msgspec.ValidationError as exc:
                 ctx.errors.extend(validation_errors(exc, ["body"], _decode_any(body)))
                 return
-            except msgspec.DecodeError as exc:
+            except (msgspec.DecodeError, RecursionError, UnicodeDecodeError) as exc:
                 raise RequestValidationError([json_invalid(body, exc)], body=None) from None
             except Exception as exc:
                 if _is_validation_error(exc):
@@ -540,7 +545,7 @@ def _json_body_plan(fields: list[Field], embed: bool) -> BodyPlan:
         if body:
             try:
                 data = msgspec.json.decode(body)
-            except msgspec.DecodeError as exc:
+            except (msgspec.DecodeError, RecursionError, UnicodeDecodeError) as exc:
                 raise RequestValidationError([json_invalid(body, exc)], body=None) from None
         values = ctx.body_values
         for name, alias, required, get_default, convert, check in converters:
@@ -581,7 +586,7 @@ _ABSENT: Any = object()
 def _decode_any(body: bytes) -> Any:
     try:
         return msgspec.json.decode(body)
-    except msgspec.DecodeError:
+    except (msgspec.DecodeError, RecursionError, UnicodeDecodeError):
         return None
 
 

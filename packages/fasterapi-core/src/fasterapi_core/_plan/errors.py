@@ -14,7 +14,8 @@ import msgspec
 
 __all__ = ("json_invalid", "validation_errors")
 
-_PATH_TOKEN = re.compile(r"\.([^.\[]+)|\[(\d+)\]|\['((?:[^'\\]|\\.)*)'\]")
+_PATH_TOKEN = re.compile(r"\.([^.\[]+)|\[(\d+)\]|\['((?:[^'\\]|\\.)*)'\]|\[(\.\.\.)\]")
+_ANY_KEY: Any = object()
 _BOUND = re.compile(r"^Expected `([^`]+)` (>=|>|<=|<) (\S+)$")
 _LENGTH = re.compile(r"^Expected `([^`]+)` of length (>=|<=) (\d+)$")
 _PATTERN = re.compile(r"^Expected `str` matching regex '(.*)'$")
@@ -48,14 +49,50 @@ def _split(message: str) -> tuple[str, list[Any]]:
     if not sep:
         return message, []
     loc: list[Any] = []
-    for key, index, quoted in _PATH_TOKEN.findall(path.rstrip("`").removeprefix("$")):
-        if index:
+    for key, index, quoted, ellipsis in _PATH_TOKEN.findall(path.rstrip("`").removeprefix("$")):
+        if ellipsis:
+            loc.append(_ANY_KEY)  # a dict value: msgspec does not say which key
+        elif index:
             loc.append(int(index))
         elif quoted:
             loc.append(quoted.replace("\\'", "'"))
         else:
             loc.append(key)
     return text, loc
+
+
+def _json_kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int):
+        return "int"
+    if isinstance(value, float):
+        return "float"
+    if isinstance(value, str):
+        return "str"
+    if isinstance(value, list):
+        return "array"
+    return "object"
+
+
+def _fill_keys(data: Any, loc: list[Any], got: str | None) -> list[Any]:
+    """Replace the unknown dict keys of `loc` by the first key leading to a value of kind `got`."""
+    if _ANY_KEY not in loc:
+        return loc
+    for i, part in enumerate(loc):
+        if part is _ANY_KEY:
+            node = _walk(data, loc[:i])
+            if not isinstance(node, dict) or not node:
+                return [p for p in loc if p is not _ANY_KEY]
+            for key in node:
+                candidate = _fill_keys(data, [*loc[:i], key, *loc[i + 1 :]], got)
+                if got is None or _json_kind(_walk(data, candidate)) == got:
+                    return candidate
+            first = next(iter(node))
+            return _fill_keys(data, [*loc[:i], first, *loc[i + 1 :]], None)
+    return loc
 
 
 def _walk(data: Any, loc: list[Any]) -> Any:
@@ -100,6 +137,9 @@ def _type_error(expected: str, got: str) -> tuple[str, str]:
 
 def _convert_one(message: str, prefix: list[Any], data: Any) -> dict[str, Any]:
     text, loc = _split(message)
+    if _ANY_KEY in loc:
+        got = _TYPE.match(text)
+        loc = _fill_keys(data, loc, got.group(2) if got else None) if data is not _MISSING_VALUE else [p for p in loc if p is not _ANY_KEY]
     value = _walk(data, loc) if data is not _MISSING_VALUE else None
     ctx: dict[str, Any] | None = None
     if m := _MISSING.match(text):
@@ -180,6 +220,12 @@ def json_invalid(body: bytes, exc: Exception) -> dict[str, Any]:
         return {"type": "json_invalid", "loc": ["body", std.pos], "msg": "JSON decode error", "input": {}, "ctx": {"error": std.msg}}
     except (RecursionError, UnicodeDecodeError, ValueError):
         pass
+    if isinstance(exc, UnicodeDecodeError):
+        error = "Invalid UTF-8 in JSON"
+        return {"type": "json_invalid", "loc": ["body", exc.start], "msg": "JSON decode error", "input": {}, "ctx": {"error": error}}
+    if isinstance(exc, RecursionError):
+        error = "JSON is nested too deeply"
+        return {"type": "json_invalid", "loc": ["body", 0], "msg": "JSON decode error", "input": {}, "ctx": {"error": error}}
     m = _BYTE_POS.search(str(exc))
     pos = int(m.group(1)) if m else len(body)
     return {"type": "json_invalid", "loc": ["body", pos], "msg": "JSON decode error", "input": {}, "ctx": {"error": str(exc)}}
