@@ -66,6 +66,12 @@ async def fail(request: Request) -> Response:
     raise LookupError("missing")
 
 
+async def loop(websocket: WebSocket) -> None:
+    await websocket.accept()
+    while True:  # until Starlette's WebSocketDisconnect, raised by the test's close
+        await websocket.send_text(await websocket.receive_text())
+
+
 async def chat(websocket: WebSocket) -> None:
     await websocket.accept()
     name = await websocket.receive_text()
@@ -82,6 +88,7 @@ app = Starlette(
         Route("/whoami", whoami),
         Route("/fail", fail),
         WebSocketRoute("/ws", chat),
+        WebSocketRoute("/loop", loop),
     ],
     lifespan=lifespan,
 )
@@ -112,6 +119,9 @@ def test_starlette_app() -> None:
             with pytest.raises(Exception) as info:
                 ws.receive_text()
             assert getattr(info.value, "code", None) == 4001
+        with client.websocket_connect("/loop") as ws:
+            ws.send_text("a")
+            assert ws.receive_text() == "a"
 
 
 def test_starlette_behind_a_root_path() -> None:

@@ -74,7 +74,7 @@ def test_get_json() -> None:
     assert scope["root_path"] == ""
     assert scope["path"] == "/items/a b"
     assert scope["raw_path"] == "/items/a%20b"
-    assert scope["query_string"] == "q=x+y"
+    assert scope["query_string"] in ("q=x+y", "q=x%20y")  # httpx 0.28 / 0.27
     headers = dict(data["headers"])
     assert headers["host"] == "testserver"
     assert headers["user-agent"] == "testclient"
@@ -137,7 +137,7 @@ def test_head_drops_the_body() -> None:
 
 def test_post_bodies() -> None:
     client = TestClient(echo_scope)
-    assert client.post("/", json={"a": 1}).json()["body"] == '{"a":1}'
+    assert json.loads(client.post("/", json={"a": 1}).json()["body"]) == {"a": 1}
     assert client.post("/", data={"a": "1"}).json()["body"] == "a=1"
     assert client.post("/", content=b"raw").json()["body"] == "raw"
     data = client.post("/", files={"f": ("a.txt", b"hello")}).json()

@@ -22,9 +22,11 @@ class WebSocketDisconnect(Exception):
     """
 
     def __init__(self, code: int = 1000, reason: str | None = None) -> None:
-        super().__init__(code, reason)
+        # Set before calling up: in a class derived for a framework's own disconnect
+        # exception (see TestClient), that class's __init__ runs next and has the last word.
         self.code = code
         self.reason = reason
+        super().__init__(code, reason)
 
     def __str__(self) -> str:
         return f"WebSocket closed with code {self.code}" + (

@@ -229,6 +229,8 @@ class _SessionBase:
             return
         if isinstance(exc, (self._disconnect_exc, WebSocketDisconnect)):
             return
+        if type(exc).__name__ == "WebSocketDisconnect":  # another framework's own (Starlette's)
+            return
         raise exc
 
 
