@@ -47,6 +47,8 @@ def _denied_for(disconnect_exc: type[Exception]) -> type[Exception]:
 class _ExceptionHooks:
     """The two exception classes a framework's own test client may swap."""
 
+    __slots__ = ()
+
     websocket_disconnect_exc: ClassVar[type[Exception]] = WebSocketDisconnect
     websocket_denied_exc: ClassVar[type[Exception]] = WebSocketDenied
 

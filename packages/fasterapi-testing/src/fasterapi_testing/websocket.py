@@ -113,9 +113,19 @@ def _outcome_error(
 class _SessionBase:
     """State and message helpers shared by the sync and async sessions."""
 
-    _scope: Scope
-    accepted_subprotocol: str | None
-    extra_headers: list[tuple[bytes, bytes]]
+    __slots__ = (
+        "_app",
+        "_close_message",
+        "_closed",
+        "_denied_exc",
+        "_disconnect_exc",
+        "_finished",
+        "_raise",
+        "_reported",
+        "_scope",
+        "accepted_subprotocol",
+        "extra_headers",
+    )
 
     def __init__(
         self,
@@ -135,8 +145,8 @@ class _SessionBase:
         self._closed = False
         self._reported = False  # the app's exception already reached the test
         self._close_message: Message | None = None
-        self.accepted_subprotocol = None
-        self.extra_headers = []
+        self.accepted_subprotocol: str | None = None
+        self.extra_headers: list[tuple[bytes, bytes]] = []
 
     @property
     def scope(self) -> Scope:
@@ -246,6 +256,8 @@ class WebSocketTestSession(_SessionBase):
         accepted_subprotocol: The subprotocol the application accepted, or None.
         extra_headers: Headers the application sent with `websocket.accept`.
     """
+
+    __slots__ = ("_events", "_exchange", "_portal")
 
     def __init__(
         self,
@@ -387,6 +399,8 @@ class AsyncWebSocketTestSession(_SessionBase):
         accepted_subprotocol: The subprotocol the application accepted, or None.
         extra_headers: Headers the application sent with `websocket.accept`.
     """
+
+    __slots__ = ("_events", "_exchange")
 
     def __init__(
         self,
