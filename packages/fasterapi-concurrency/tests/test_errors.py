@@ -156,5 +156,6 @@ def test_single_phase_extension_module_gets_a_clear_import_error(
     if shared_pool.backend == "process":
         assert run(shared_pool, st.import_module, "readline") == "readline"
         return
-    with pytest.raises(ImportError, match=r"readline.*single-phase.*backend='process'"):
+    with pytest.raises(ImportError, match=r"readline is .*single-phase.*backend='process'") as info:
         run(shared_pool, st.import_module, "readline")
+    assert info.value.name == "readline"

@@ -65,22 +65,25 @@ def test_missing_module_and_missing_name() -> None:
         decode_reply(execute(request))
 
 
-def test_single_phase_import_error_gets_advice() -> None:
+@pytest.mark.parametrize("name", ["fa_conc_c", None])
+def test_single_phase_import_error_gets_advice(name: str | None) -> None:
     message = "module fa_conc_c does not support loading in subinterpreters"
-    request = pickle.dumps((None, None, _raiser(message), (), {}))
-    with pytest.raises(ImportError, match=r"single-phase.*backend='process'") as info:
+    request = pickle.dumps((None, None, _raiser(message, name), (), {}))
+    with pytest.raises(
+        ImportError, match=r"fa_conc_c is .*single-phase.*backend='process'"
+    ) as info:
         decode_reply(execute(request))
     assert info.value.name == "fa_conc_c"
 
 
-def _raiser(message: str) -> Any:
+def _raiser(message: str, name: str | None) -> Any:
     import functools
 
-    return functools.partial(_raise_import_error, message)
+    return functools.partial(_raise_import_error, message, name)
 
 
-def _raise_import_error(message: str) -> None:
-    raise ImportError(message, name="fa_conc_c")
+def _raise_import_error(message: str, name: str | None) -> None:
+    raise ImportError(message, name=name)
 
 
 def test_unpicklable_exception_blob_falls_back() -> None:

@@ -109,13 +109,15 @@ def encode_error(exc: BaseException) -> bytes:
 
 def _with_advice(exc: BaseException) -> BaseException:
     if isinstance(exc, ImportError) and _NO_SUBINTERPRETERS in str(exc):
+        # CPython's message is "module NAME does not support ...", without .name set.
+        name = exc.name or str(exc).removeprefix("module ").split(" ", 1)[0]
         return ImportError(
-            f"{exc}: {exc.name or 'this module'} is an extension module built with "
+            f"{exc}: {name} is an extension module built with "
             "single-phase initialisation, which cannot be loaded in an isolated "
             "sub-interpreter. Run this function with SubInterpreterPool(backend='process') "
             "instead, or use a release of the module that supports sub-interpreters "
             "(multi-phase init, PEP 489).",
-            name=exc.name,
+            name=name,
             path=exc.path,
         )
     return exc
