@@ -198,7 +198,9 @@ class URL:
 def _url_from_scope(scope: Mapping[str, Any]) -> str:
     scheme = scope.get("scheme", "http")
     server = scope.get("server")
-    path = scope.get("root_path", "") + scope["path"]
+    # The ASGI path includes root_path (uvicorn --root-path, Starlette >= 0.35 mounts), so the
+    # URL is the path alone.
+    path = scope["path"]
     query = scope.get("query_string", b"")
     host = None
     for key, value in scope.get("headers", ()):

@@ -124,9 +124,8 @@ class HTTPConnection(Mapping[str, Any]):
         if self._base_url is None:
             scope = dict(self.scope)
             root = scope.get("app_root_path", scope.get("root_path", ""))
-            scope["path"] = "/"
+            scope["path"] = root.rstrip("/") + "/"
             scope["query_string"] = b""
-            scope["root_path"] = root
             url = URL(scope=scope)
             self._base_url = url
         return self._base_url

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 import inspect
+import logging
 import re
 import typing
 from collections.abc import Callable, Mapping, Sequence
@@ -36,6 +37,8 @@ from fasterapi_core.exceptions import (
 from fasterapi_core.params import DependsInfo
 from fasterapi_core.request import ClientDisconnect
 from fasterapi_core.responses import JSONResponse, Response, encode_json
+
+logger = logging.getLogger("fasterapi")
 
 __all__ = (
     "APIRoute",
@@ -401,9 +404,18 @@ class APIRoute(BaseRoute):
             raise
         try:
             await self._send(value, ctx, scope, receive, send)
-        finally:
+        except BaseException as exc:
             if ctx.exits:
+                await _teardown(ctx, exc)
+            await _close_form(ctx)
+            raise
+        if ctx.exits:
+            try:
                 await _teardown(ctx, None)
+            except Exception:
+                # The response is out: all we can do is log (FastAPI lets it reach the server).
+                logger.exception("a dependency with yield failed after the response was sent")
+        if ctx.request is not None:
             await _close_form(ctx)
 
     async def _read_body(self, plan: Plan, ctx: Context, scope: dict[str, Any], receive: Any) -> bool:
