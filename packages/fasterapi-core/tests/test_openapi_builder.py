@@ -564,3 +564,23 @@ def test_documents_do_not_share_mutable_state() -> None:
     second = get_openapi(title="T", version="1", operations=[spec])
     assert second["components"]["schemas"]["ValidationError"]["title"] == "ValidationError"
     assert second["paths"]["/a/{x}"]["get"]["responses"]["422"]["description"] == "Validation Error"
+
+
+def test_same_named_types_do_not_break_the_document() -> None:
+    def make() -> type[enum.Enum]:
+        class Shade(enum.Enum):
+            A = "a"
+
+        return Shade
+
+    first, second = make(), make()  # two classes, one name: msgspec cannot tell them apart
+    spec = OperationSpec(
+        "/s",
+        ["GET"],
+        "s",
+        params=[ParamSpec("a", "query", first), ParamSpec("b", "query", second)],
+    )
+    out = doc(spec)
+    params = out["paths"]["/s"]["get"]["parameters"]
+    assert [p["schema"] for p in params] == [{"$ref": "#/components/schemas/Shade"}] * 2
+    assert out["components"]["schemas"]["Shade"]["enum"] == ["a"]

@@ -342,7 +342,7 @@ class _Builder:
             schemas, components = msgspec.json.schema_components(
                 self._types, schema_hook=self._hook, ref_template=_REF_TEMPLATE
             )
-        except (TypeError, ValueError):  # one odd type must not sink the whole document
+        except (TypeError, ValueError, KeyError):  # one odd type must not sink the document
             schemas, components = (), {}
             self._schemas = [self._schema_alone(tp) for tp in self._types]
         else:
@@ -363,7 +363,7 @@ class _Builder:
             schemas, components = msgspec.json.schema_components(
                 (tp,), schema_hook=self._hook, ref_template=_REF_TEMPLATE
             )
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, KeyError):
             return {}
         self._extra_components.update(components)
         return dict(schemas[0])
