@@ -11,6 +11,7 @@ import enum
 import inspect
 import logging
 import re
+import types
 import typing
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
@@ -118,7 +119,7 @@ def _response_converter(model: Any) -> Callable[[Any], Any] | None:
     if model in _PASSTHROUGH or _is_response_class(model):
         return None
     origin = typing.get_origin(model)
-    if origin is typing.Union:
+    if origin is typing.Union or origin is types.UnionType:
         args = typing.get_args(model)
         if any(_is_response_class(a) for a in args):
             return None
@@ -139,6 +140,11 @@ def _response_converter(model: Any) -> Callable[[Any], Any] | None:
                 raise
 
         return convert_pydantic
+    try:
+        msgspec.json.Decoder(model)
+    except TypeError:
+        # A type msgspec cannot validate (e.g. an arbitrary class): returned values pass as they are.
+        return None
     exact = model if isinstance(model, type) else None
     convert = msgspec.convert
     to_builtins = msgspec.to_builtins
