@@ -22,10 +22,13 @@ The routers of one row take turns round by round and the best round counts.
 from __future__ import annotations
 
 import argparse
+import base64
 import gc
+import hashlib
 import importlib.machinery
 import importlib.metadata
 import importlib.util
+import os
 import sys
 import time
 import types
@@ -142,17 +145,33 @@ def _scope(path: str) -> dict[str, Any]:
 
 
 def _load_faster_api_web_router() -> Any:
-    """faster-api-web's router module, loaded from its own files.
+    """faster-api-web's router module, loaded from its own files, or None.
 
     Its import name is `FasterAPI`, like our meta package, so it is loaded under a
-    private name from the files its distribution installed, without running its
-    package `__init__` (which imports the whole framework).
+    private name, without running its package `__init__` (which imports the whole
+    framework). The file comes from $FASTER_API_WEB_PATH (a `pip install --target`
+    folder, which keeps it apart from our `FasterAPI`) if set, else from the installed
+    distribution, whose RECORD hash must match: if our own `FasterAPI` was installed
+    over it in the same environment, its router.py is not faster-api-web's any more.
     """
-    try:
-        dist = importlib.metadata.distribution("faster-api-web")
-    except importlib.metadata.PackageNotFoundError:
-        return None
-    router_file = Path(str(dist.locate_file("FasterAPI/router.py")))
+    target = os.environ.get("FASTER_API_WEB_PATH")
+    if target:
+        router_file = Path(target) / "FasterAPI" / "router.py"
+    else:
+        try:
+            dist = importlib.metadata.distribution("faster-api-web")
+        except importlib.metadata.PackageNotFoundError:
+            return None
+        record = next((f for f in dist.files or () if f.as_posix() == "FasterAPI/router.py"), None)
+        if record is None or record.hash is None:
+            return None
+        router_file = Path(str(dist.locate_file(record)))
+        digest = hashlib.new(record.hash.mode, router_file.read_bytes()).digest()
+        if base64.urlsafe_b64encode(digest).rstrip(b"=").decode() != record.hash.value:
+            print(
+                "faster-api-web's FasterAPI/router.py was overwritten; skipping it", file=sys.stderr
+            )
+            return None
     if not router_file.is_file():
         return None
     package = types.ModuleType("_faster_api_web")
@@ -256,6 +275,13 @@ def fmt_ratio(a: float | None, b: float | None) -> str:
     return "n/a" if a is None or b is None else f"{a / b:.1f}x" if a / b >= 10 else f"{a / b:.2f}x"
 
 
+def _version(dist: str) -> str:
+    try:
+        return importlib.metadata.version(dist)
+    except importlib.metadata.PackageNotFoundError:
+        return "(not installed)"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -287,7 +313,11 @@ def main() -> int:
                 runs[name] = (lookup.fast, batch)  # type: ignore[attr-defined]
             measured = rates(runs, len(paths), budget)
             results[kind, size] = {name: measured.get(name) for name in routers}
-    print(f"Python {sys.version.split()[0]}; lookups per second (best round); quick={args.quick}\n")
+    peers = ", ".join(f"{dist} {_version(dist)}" for dist in ("starlette", "faster-api-web"))
+    print(
+        f"Python {sys.version.split()[0]}, {peers}; lookups per second (best round); "
+        f"quick={args.quick}\n"
+    )
     print(
         "| kind | routes | fasterapi_router | starlette | faster-api-web "
         "| ours / starlette | ours / faster-api-web | ours / ours@10 |"
