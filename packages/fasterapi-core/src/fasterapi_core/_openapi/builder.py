@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import enum
+import functools
 import http
 import inspect
 import re
@@ -234,10 +235,14 @@ def _is_ref_like(schema: Mapping[str, Any]) -> bool:
     """A reference, or a nullable reference: pydantic gives those no title of their own."""
     if "$ref" in schema:
         return True
-    members = schema.get("anyOf") or ()
-    return any("$ref" in m for m in members)
+    if "anyOf" not in schema:
+        return False
+    return any("$ref" in m for m in schema["anyOf"])
 
 
+# PERF: the same few names ("item_id", "q", "limit") come back on every route; saves the
+# string work for each repeat (benchmarks/bench_openapi.py).
+@functools.lru_cache(maxsize=4096)
 def _title(name: str) -> str:
     return name.replace("_", " ").title()
 
@@ -347,6 +352,8 @@ class _Builder:
             self._schemas = [self._schema_alone(tp) for tp in self._types]
         else:
             self._schemas = list(schemas)
+        for schema in self._schemas:
+            _add_enum_type(schema)
         for name, component in components.items():
             self._msgspec_names.add(name)
             _add_enum_type(component)
@@ -374,7 +381,9 @@ class _Builder:
         except TypeError:
             i = None
         if i is None:
-            return self._schema_alone(annotation)
+            schema = self._schema_alone(annotation)
+            _add_enum_type(schema)
+            return schema
         return self._schemas[i]
 
     # -- pass 2: render ---------------------------------------------------------------------
@@ -393,21 +402,19 @@ class _Builder:
     def field_schema(self, p: ParamSpec, annotation: Any) -> dict[str, Any]:
         """The schema of one parameter or body field, with the Param's constraints applied."""
         schema = dict(self.schema_of(annotation))
-        _add_enum_type(schema)
         param = p.param
-        if param is not None:
-            self._apply_constraints(schema, param)
+        title = None if param is None else self._apply_constraints(schema, param)
         if not p.required and p.default is not None and p.default is not Ellipsis:
             ok, value = _jsonable(p.default)
             if ok:
                 schema["default"] = value
-        title = getattr(param, "title", None) if param is not None else None
         if title or not _is_ref_like(schema):
             schema["title"] = title or _title(p.name)
         return schema
 
     @staticmethod
-    def _apply_constraints(schema: dict[str, Any], param: Any) -> None:
+    def _apply_constraints(schema: dict[str, Any], param: Any) -> str | None:
+        """Copy the Param's constraints into `schema`; return its explicit title, if any."""
         get = getattr
         is_array = schema.get("type") == "array"
         for attr, key in (
@@ -434,11 +441,16 @@ class _Builder:
         extra = get(param, "json_schema_extra", None)
         if isinstance(extra, Mapping):
             schema.update(extra)
+        title: str | None = get(param, "title", None)
+        return title
 
     def parameters(self, params: Sequence[ParamSpec]) -> list[dict[str, Any]]:
         seen: set[tuple[str, str]] = set()
         out: list[dict[str, Any]] = []
-        for p in sorted(params, key=lambda p: _LOCATION_ORDER.get(p.location, 4)):
+        order = [_LOCATION_ORDER.get(p.location, 4) for p in params]
+        if order != sorted(order):  # most routes declare path params first already
+            params = [p for _, _, p in sorted(zip(order, range(len(order)), params, strict=True))]
+        for p in params:
             param = p.param
             if param is not None and getattr(param, "include_in_schema", True) is False:
                 continue
