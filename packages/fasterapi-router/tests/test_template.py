@@ -40,9 +40,14 @@ def test_invalid_templates_are_rejected_at_registration(template: str, message: 
     assert router.routes() == []
 
 
-def test_non_string_template_is_rejected() -> None:
-    with pytest.raises(InvalidTemplateError, match="must be a str, not int"):
-        RadixRouter().add_route("GET", 5, "handler")  # type: ignore[arg-type]
+@pytest.mark.parametrize(
+    ("template", "type_name"), [(5, "int"), (["/a"], "list"), (b"/a", "bytes")]
+)
+def test_non_string_template_is_rejected(template: object, type_name: str) -> None:
+    with pytest.raises(InvalidTemplateError, match=f"must be a str, not {type_name}"):
+        RadixRouter().add_route("GET", template, "handler")  # type: ignore[arg-type]
+    with pytest.raises(InvalidTemplateError, match=f"must be a str, not {type_name}"):
+        format_path(template, {})  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(

@@ -89,7 +89,6 @@ class Segment(NamedTuple):
     text: str
 
 
-@lru_cache(maxsize=1024)
 def parse_template(template: str) -> tuple[Segment, ...]:
     """Split `template` into segments, validating it.
 
@@ -101,6 +100,11 @@ def parse_template(template: str) -> tuple[Segment, ...]:
     """
     if not isinstance(template, str):
         raise InvalidTemplateError(f"a path template must be a str, not {type(template).__name__}")
+    return _parse(template)
+
+
+@lru_cache(maxsize=1024)
+def _parse(template: str) -> tuple[Segment, ...]:
     if not template.startswith("/"):
         raise InvalidTemplateError(f"path template {template!r} must start with '/'")
     parts = template.split("/")
