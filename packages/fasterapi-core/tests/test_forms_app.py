@@ -156,3 +156,20 @@ def test_openapi_describes_the_form_routes() -> None:
     assert schema["required"] == ["name", "avatar"]
     login_body = doc["paths"]["/login"]["post"]["requestBody"]["content"]
     assert list(login_body) == ["application/x-www-form-urlencoded"]
+
+
+kept: list[UploadFile] = []
+
+
+@app.post("/keep")
+async def keep(doc: Annotated[UploadFile, File()]) -> int:
+    kept.append(doc)
+    return len(await doc.read())
+
+
+def test_uploads_are_closed_after_the_response() -> None:
+    kept.clear()
+    big = b"y" * (2 * 1024 * 1024)  # on disk: a real temporary file to delete
+    assert client.post("/keep", files={"doc": ("big.bin", big)}).json() == len(big)
+    assert len(kept) == 1
+    assert kept[0].file.closed

@@ -331,7 +331,8 @@ class _Builder:
             return dict(_BINARY)
         from fasterapi_core.forms import UploadFile
 
-        if isinstance(tp, type) and issubclass(tp, UploadFile):
+        # (On Python 3.10 `list[int]` passes isinstance(..., type); hence the origin check.)
+        if isinstance(tp, type) and typing.get_origin(tp) is None and issubclass(tp, UploadFile):
             return dict(_BINARY)
         to_schema = getattr(tp, "model_json_schema", None)
         if to_schema is not None:  # a pydantic model: its own schema, as a component
