@@ -44,15 +44,17 @@ _fa_module = importlib.util.module_from_spec(_fa_spec)
 sys.modules[_fa_spec.name] = _fa_module
 _fa_spec.loader.exec_module(_fa_module)
 import _interpqueues
-def _fa_step(request, _execute=_fa_module.execute, _put=_interpqueues.put, _qid=_fa_qid):
-    _put(_qid, _execute(request), 0, 1)
-del _fa_spec, _fa_module, _fa_path, _fa_file, _fa_qid
+def _fa_step(request, _execute=_fa_module.execute, _put=_interpqueues.put, _qid=_fa_qid, _args=_fa_put_args):
+    _put(_qid, _execute(request), *_args)
+del _fa_spec, _fa_module, _fa_path, _fa_file, _fa_qid, _fa_put_args
 """
 # PERF: compiled once; executing a code object skips parsing on every call
 # (benchmarks/bench_concurrency.py::overhead).
 _STEP = compile("_fa_step(_fa_request)", "<fasterapi-concurrency>", "exec")
-# _interpqueues item format and "what to do with an item whose interpreter is
-# gone" (0 = shareable objects only, 1 = remove it), as in CPython 3.13.
+# CPython 3.13's _interpqueues wants, for create() and put(), an item format
+# and "what to do with an item whose interpreter is gone": 0 = shareable
+# objects only, 1 = remove the item. 3.14 dropped the format and gave the rest
+# defaults, so the queue is created the 3.14 way first.
 _SHARED_ONLY = 0
 _UNBOUND_REMOVE = 1
 
@@ -68,8 +70,14 @@ class _Interpreter:
         self.id: int = self._interpreters.create(config)
         self.qid: int | None = None
         try:
-            self.qid = self._queues.create(0, _SHARED_ONLY, _UNBOUND_REMOVE)
+            put_args: tuple[int, ...] = ()
+            try:
+                self.qid = self._queues.create(0)
+            except TypeError:  # CPython 3.13: (maxsize, fmt, unboundop), all required
+                put_args = (_SHARED_ONLY, _UNBOUND_REMOVE)
+                self.qid = self._queues.create(0, *put_args)
             shared = {
+                "_fa_put_args": put_args,
                 "_fa_path": sys_path,
                 "_fa_file": str(Path(_worker.__file__)),
                 "_fa_qid": self.qid,
