@@ -80,6 +80,8 @@ def _response_422() -> dict[str, Any]:
 class _Binary:
     """Stands in for `bytes` in file fields: rendered as an octet-stream string."""
 
+    __slots__ = ()
+
 
 def get_openapi(
     *,
@@ -281,7 +283,6 @@ class _Builder:
     __slots__ = (
         "_extra_components",
         "_index",
-        "_msgspec_names",
         "_needs_422",
         "_schemas",
         "_security",
@@ -293,7 +294,6 @@ class _Builder:
         self._index: dict[Any, int] = {}
         self._schemas: list[dict[str, Any]] = []
         self._extra_components: dict[str, Any] = {}
-        self._msgspec_names: set[str] = set()
         self._needs_422 = False
         self._security: dict[str, Any] = {}
 
@@ -356,7 +356,6 @@ class _Builder:
         for schema in self._schemas:
             _add_enum_type(schema)
         for name, component in components.items():
-            self._msgspec_names.add(name)
             _add_enum_type(component)
             props = component.get("properties")
             if props:  # FastAPI (pydantic) titles every property: "my_name" -> "My Name"
