@@ -135,8 +135,8 @@ class SubInterpreterPool:
             reply = await asyncio.wrap_future(future)
         except cf.BrokenExecutor as exc:
             raise WorkerError(
-                f"the worker process running {getattr(func, '__qualname__', func)!r} died "
-                f"({exc}); the pool starts new workers for the next calls"
+                f"a worker process died while {getattr(func, '__qualname__', func)!r} was "
+                f"queued or running ({exc}); the pool starts new workers for the next calls"
             ) from exc
         result: _R = decode_reply(reply)
         return result
