@@ -120,6 +120,12 @@ def test_empty_filename_is_still_a_file() -> None:
     run(form.close())
 
 
+def test_closing_boundary_without_final_crlf() -> None:
+    form = parse(SAMPLE.removesuffix(b"\r\n"))
+    assert form.getlist("a") == ["hello", "world"]
+    run(form.close())
+
+
 def test_epilogue_after_closing_boundary_is_ignored() -> None:
     form = parse(SAMPLE + b"trailing junk that is not parsed")
     assert form["a"] == "world"
