@@ -25,7 +25,12 @@ import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ("DEFAULT_FILES", "AppLoadError", "AppTarget", "load_app")
+__all__ = (
+    "AppLoadError",
+    "AppTarget",
+    "DEFAULT_FILES",
+    "load_app",
+)
 
 DEFAULT_FILES = ("main.py", "app.py", "api.py", "app/main.py", "app/app.py", "app/api.py")
 _APP_NAMES = ("app", "api")

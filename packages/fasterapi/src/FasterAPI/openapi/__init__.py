@@ -1,0 +1,1 @@
+"""The OpenAPI document (`FasterAPI.openapi.utils`) and docs pages (`FasterAPI.openapi.docs`)."""

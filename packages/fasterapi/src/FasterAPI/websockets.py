@@ -1,0 +1,9 @@
+"""FastAPI's `fastapi.websockets` path: `WebSocket`, `WebSocketDisconnect`, `WebSocketState`."""
+
+from __future__ import annotations
+
+from fasterapi_core import WebSocket as WebSocket
+from fasterapi_core import WebSocketDisconnect as WebSocketDisconnect
+from fasterapi_core import WebSocketState as WebSocketState
+
+__all__ = ("WebSocket", "WebSocketDisconnect", "WebSocketState")

@@ -1,0 +1,255 @@
+"""`BaseHTTPMiddleware` in both styles and `@app.middleware("http")`, on a real Faster app."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+
+from FasterAPI import (
+    BaseHTTPMiddleware,
+    FastAPI,
+    GZipMiddleware,
+    HTTPException,
+    JSONResponse,
+    PlainTextResponse,
+    Request,
+    Response,
+    StreamingResponse,
+    TestClient,
+    WebSocket,
+)
+from FasterAPI.middleware import CallNext
+from FasterAPI.middleware.base import BaseHTTPMiddleware as StarlettePathMiddleware
+
+
+def make_app() -> FastAPI:
+    app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+
+    @app.get("/hello")
+    async def hello() -> dict[str, str]:
+        return {"hello": "world"}
+
+    @app.post("/echo")
+    async def echo(request: Request) -> Response:
+        return Response(await request.body(), media_type="application/octet-stream")
+
+    @app.get("/stream")
+    async def stream() -> StreamingResponse:
+        async def chunks() -> AsyncIterator[bytes]:
+            for i in range(3):
+                yield f"chunk{i};".encode()
+                await asyncio.sleep(0)
+
+        return StreamingResponse(chunks(), media_type="text/plain")
+
+    @app.get("/boom")
+    async def boom() -> None:
+        raise RuntimeError("boom")
+
+    @app.get("/teapot")
+    async def teapot() -> None:
+        raise HTTPException(418, "short and stout")
+
+    @app.websocket("/ws")
+    async def ws(websocket: WebSocket) -> None:
+        await websocket.accept()
+        await websocket.send_text("hi")
+        await websocket.close()
+
+    return app
+
+
+def test_function_middleware_sees_request_and_changes_response() -> None:
+    app = make_app()
+    seen: list[str] = []
+
+    @app.middleware("http")
+    async def add_header(request: Request, call_next: CallNext) -> Response:
+        seen.append(f"{request.method} {request.url.path}")
+        response = await call_next(request)
+        response.headers["x-seen"] = "yes"
+        return response
+
+    with TestClient(app) as client:
+        response = client.get("/hello")
+        assert response.json() == {"hello": "world"}
+        assert response.headers["x-seen"] == "yes"
+        assert response.headers["content-type"] == "application/json"
+        assert client.get("/missing").status_code == 404
+        assert client.get("/teapot").json() == {"detail": "short and stout"}
+        with client.websocket_connect("/ws") as ws:
+            assert ws.receive_text() == "hi"
+    assert seen == ["GET /hello", "GET /missing", "GET /teapot"]
+
+
+def test_middleware_order_is_fastapi_order() -> None:
+    app = make_app()
+    order: list[str] = []
+
+    @app.middleware("http")
+    async def inner(request: Request, call_next: CallNext) -> Response:
+        order.append("inner")
+        return await call_next(request)
+
+    @app.middleware("http")
+    async def outer(request: Request, call_next: CallNext) -> Response:
+        order.append("outer")
+        return await call_next(request)
+
+    with TestClient(app) as client:
+        client.get("/hello")
+    assert order == ["outer", "inner"]
+
+
+def test_dispatch_can_answer_without_calling_next() -> None:
+    app = make_app()
+
+    @app.middleware("http")
+    async def gate(request: Request, call_next: CallNext) -> Response:
+        if request.headers.get("x-key") != "secret":
+            return JSONResponse({"detail": "no key"}, status_code=401)
+        return await call_next(request)
+
+    with TestClient(app) as client:
+        assert client.get("/hello").status_code == 401
+        assert client.get("/hello", headers={"x-key": "secret"}).status_code == 200
+
+
+def test_body_read_in_dispatch_is_replayed_to_the_app() -> None:
+    app = make_app()
+    lengths: list[int] = []
+
+    @app.middleware("http")
+    async def read_body(request: Request, call_next: CallNext) -> Response:
+        lengths.append(len(await request.body()))
+        return await call_next(request)
+
+    with TestClient(app) as client:
+        response = client.post("/echo", content=b"x" * 70_000)
+    assert response.content == b"x" * 70_000
+    assert lengths == [70_000]
+
+
+def test_streaming_body_passes_through_and_gzip_still_works() -> None:
+    app = make_app()
+
+    class Tag(BaseHTTPMiddleware):
+        async def dispatch(self, request: Request, call_next: CallNext) -> Response:
+            response = await call_next(request)
+            response.headers["x-tag"] = type(self).__name__
+            return response
+
+    app.add_middleware(Tag)
+    app.add_middleware(GZipMiddleware, minimum_size=1)
+    with TestClient(app) as client:
+        response = client.get("/stream", headers={"accept-encoding": "gzip"})
+    assert response.text == "chunk0;chunk1;chunk2;"
+    assert response.headers["x-tag"] == "Tag"
+    assert response.headers["content-encoding"] == "gzip"
+
+
+async def failing_asgi_app(scope: Any, receive: Any, send: Any) -> None:
+    """A bare ASGI app whose error escapes (core's app answers 500 itself instead)."""
+    if scope["type"] == "http":
+        raise RuntimeError("boom")
+
+
+async def half_sent_asgi_app(scope: Any, receive: Any, send: Any) -> None:
+    await send({"type": "http.response.start", "status": 200, "headers": []})
+    await send({"type": "http.response.body", "body": b"part", "more_body": True})
+    raise RuntimeError("after start")
+
+
+def test_app_error_reaches_dispatch_and_can_be_turned_into_a_response() -> None:
+    async def catch(request: Request, call_next: CallNext) -> Response:
+        try:
+            return await call_next(request)
+        except RuntimeError as exc:
+            return PlainTextResponse(f"caught {exc}", status_code=503)
+
+    with TestClient(BaseHTTPMiddleware(failing_asgi_app, dispatch=catch)) as client:
+        response = client.get("/")
+    assert (response.status_code, response.text) == (503, "caught boom")
+
+
+@pytest.mark.parametrize("app", [failing_asgi_app, half_sent_asgi_app])
+def test_app_error_without_handling_is_raised(app: Any) -> None:
+    async def passthrough(request: Request, call_next: CallNext) -> Response:
+        return await call_next(request)
+
+    with TestClient(BaseHTTPMiddleware(app, dispatch=passthrough)) as client:
+        with pytest.raises(RuntimeError):
+            client.get("/")
+
+
+def test_handler_error_in_a_faster_app_is_a_500_through_the_middleware() -> None:
+    app = make_app()
+
+    @app.middleware("http")
+    async def passthrough(request: Request, call_next: CallNext) -> Response:
+        response = await call_next(request)
+        response.headers["x-through"] = "1"
+        return response
+
+    with TestClient(app) as client:
+        response = client.get("/boom")
+    assert response.status_code == 500
+    assert response.headers["x-through"] == "1"
+
+
+async def silent_asgi_app(scope: Any, receive: Any, send: Any) -> None:
+    return None
+
+
+def test_app_that_never_responds_is_an_error() -> None:
+    async def passthrough(request: Request, call_next: CallNext) -> Response:
+        return await call_next(request)
+
+    with TestClient(BaseHTTPMiddleware(silent_asgi_app, dispatch=passthrough)) as client:
+        with pytest.raises(RuntimeError, match="No response returned"):
+            client.get("/")
+
+
+def test_asgi_style_subclass_still_works() -> None:
+    app = make_app()
+
+    class ServerHeader(StarlettePathMiddleware):
+        async def dispatch(self, scope: Any, receive: Any, send: Any) -> None:
+            async def send_with_header(message: Any) -> None:
+                if message["type"] == "http.response.start":
+                    message["headers"] = [*message.get("headers", ()), (b"x-asgi", b"1")]
+                await send(message)
+
+            await self.app(scope, receive, send_with_header)
+
+    app.add_middleware(ServerHeader)
+    with TestClient(app) as client:
+        assert client.get("/hello").headers["x-asgi"] == "1"
+
+
+def test_default_dispatch_passes_through() -> None:
+    app = make_app()
+    app.add_middleware(BaseHTTPMiddleware)
+    with TestClient(app) as client:
+        assert client.get("/hello").json() == {"hello": "world"}
+
+
+def test_dispatch_returning_none_is_an_error() -> None:
+    app = make_app()
+
+    @app.middleware("http")
+    async def forgot(request: Request, call_next: CallNext) -> Response:
+        await call_next(request)
+        return None  # type: ignore[return-value]
+
+    with TestClient(app) as client:
+        assert client.get("/hello").status_code == 500  # core's last-resort guard answers
+
+
+def test_only_http_middleware_functions() -> None:
+    app = make_app()
+    with pytest.raises(ValueError, match='only "http"'):
+        app.middleware("websocket")
