@@ -32,7 +32,7 @@ from fasterapi_core.exceptions import (
     WebSocketRequestValidationError,
 )
 from fasterapi_core.request import ClientDisconnect, Request
-from fasterapi_core.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
+from fasterapi_core.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response, encode_json
 from fasterapi_core.routing import (
     APIRoute,
     APIWebSocketRoute,
@@ -49,6 +49,7 @@ logger = logging.getLogger("fasterapi")
 F = TypeVar("F", bound=Callable[..., Any])
 ASGIApp = Callable[[dict[str, Any], Any, Any], Awaitable[None]]
 
+_CT_JSON = (b"content-type", b"application/json")
 _NOT_FOUND = b'{"detail":"Not Found"}'
 _NOT_ALLOWED = b'{"detail":"Method Not Allowed"}'
 _NOT_FOUND_HEADERS = [(b"content-type", b"application/json"), (b"content-length", str(len(_NOT_FOUND)).encode())]
@@ -246,6 +247,7 @@ class Faster:
             m if isinstance(m, Middleware) else Middleware(*m) for m in (middleware or [])
         ]
         self.middleware_stack: ASGIApp | None = None
+        self._wrapped = False
         self.exception_handlers: dict[Any, Callable[..., Any]] = {
             HTTPException: http_exception_handler,
             RequestValidationError: request_validation_exception_handler,
@@ -254,6 +256,7 @@ class Faster:
         self.exception_handlers.update(exception_handlers or {})
         self._lifespan = lifespan
         self._radix = RadixRouter()
+        self._static: dict[str, dict[str, Any]] = {}
         self._mounts: list[Mount] = []
         self._names: dict[str, list[Any]] = {}
         self.router = FasterRouter(
@@ -292,13 +295,18 @@ class Faster:
             return
         template = _router_template(route.path)
         methods = set(route.methods)
+        static = "{" not in template
         for method in sorted(methods):
             self._radix.add_route(method, template, route)
+            if static:
+                self._static.setdefault(template, {})[method] = route
         if "GET" in methods and "HEAD" not in methods:
             try:
                 self._radix.add_route("HEAD", template, route)
             except ValueError:
-                pass  # an explicit HEAD route on the same path wins
+                return  # an explicit HEAD route on the same path wins
+            if static:
+                self._static.setdefault(template, {})["HEAD"] = route
 
     def setup(self) -> None:
         """Add the OpenAPI JSON, Swagger UI and ReDoc routes (called by the constructor)."""
@@ -479,6 +487,7 @@ class Faster:
     def build_middleware_stack(self) -> ASGIApp:
         """Wrap `_dispatch` in the user middleware (and a last-resort error guard)."""
         app: ASGIApp = self._dispatch
+        self._wrapped = bool(self.user_middleware)
         if not self.user_middleware:
             # PERF: no wrapper at all without middleware (benchmarks/bench_core.py::health).
             return app
@@ -492,7 +501,31 @@ class Faster:
         stack = self.middleware_stack
         if stack is None:
             stack = self.middleware_stack = self.build_middleware_stack()
-        await stack(scope, receive, send)
+        if self._wrapped or scope["type"] != "http":
+            await stack(scope, receive, send)
+            return
+        # PERF: without middleware, HTTP is dispatched here: one coroutine frame less, and
+        # static paths are one dict lookup without calling the router
+        # (benchmarks/bench_core.py::health).
+        path = scope["path"]
+        root_path = scope.get("root_path")
+        if root_path and path.startswith(root_path):
+            path = path[len(root_path) :] or "/"
+        methods = self._static.get(path)
+        if methods is not None and (route := methods.get(scope["method"])) is not None:
+            params: dict[str, Any] = {}
+        else:
+            match = self._radix.resolve(scope["method"], path)
+            if match is None:
+                await self._http_miss(scope, receive, send, path)
+                return
+            route, params, _ = match
+        scope["path_params"] = params
+        scope["route"] = route
+        try:
+            await route.handle(scope, receive, send, params)
+        except Exception as exc:
+            await self._handle_error(scope, receive, send, exc)
 
     async def _dispatch(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         kind = scope["type"]
@@ -563,6 +596,13 @@ class Faster:
         if isinstance(exc, ClientDisconnect):
             return
         handler = self._lookup_handler(exc)
+        if handler is request_validation_exception_handler:
+            # PERF: the default 422 needs no Request object and no handler call
+            # (benchmarks/bench_core.py::invalid).
+            body = encode_json({"detail": exc.errors()})  # type: ignore[attr-defined]
+            await send({"type": "http.response.start", "status": 422, "headers": [_CT_JSON, (b"content-length", str(len(body)).encode())]})
+            await send({"type": "http.response.body", "body": b"" if scope.get("method") == "HEAD" else body})
+            return
         if handler is not None:
             request = Request(scope, receive, send)
             try:

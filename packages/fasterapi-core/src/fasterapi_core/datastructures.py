@@ -456,7 +456,16 @@ def parse_query(raw: bytes) -> list[tuple[str, str]]:
     """
     if not raw:
         return []
-    return parse_qsl(raw.decode("latin-1"), keep_blank_values=True, errors="replace")
+    if b"%" in raw or b"+" in raw or not raw.isascii():
+        # The general case: percent-decoding as UTF-8, bad escapes kept, bad bytes as U+FFFD.
+        return parse_qsl(raw.decode("latin-1"), keep_blank_values=True, errors="replace")
+    # PERF: plain ASCII without escapes needs no unquoting (benchmarks/bench_core.py::query).
+    pairs = []
+    for part in raw.decode("ascii").split("&"):
+        if part:
+            key, _, value = part.partition("=")
+            pairs.append((key, value))
+    return pairs
 
 
 class State:

@@ -7,6 +7,7 @@ sends exactly two ASGI messages with pre-encoded headers.
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import inspect
 import logging
@@ -171,6 +172,15 @@ def _response_converter(model: Any) -> Callable[[Any], Any] | None:
     return convert_value
 
 
+def _has_model(tp: Any) -> bool:
+    """True when `tp` is, or contains, a Struct, dataclass, TypedDict or pydantic model."""
+    if isinstance(tp, type):
+        if issubclass(tp, msgspec.Struct) or dataclasses.is_dataclass(tp) or typing.is_typeddict(tp):
+            return True
+        return hasattr(tp, "model_validate") and hasattr(tp, "model_fields")
+    return any(_has_model(arg) for arg in typing.get_args(tp))
+
+
 def _to_builtins_hook(obj: Any) -> Any:
     dump = getattr(obj, "model_dump", None)
     if dump is not None:
@@ -298,16 +308,22 @@ class APIRoute(BaseRoute):
         for dep in self.dependencies:
             if not isinstance(dep, DependsInfo):
                 raise FastAPIError(f"dependencies=[...] takes Depends(...) objects, got {dep!r}")
+        validate = True
         if isinstance(response_model, _DefaultPlaceholder):
             annotation = _return_annotation(endpoint)
             self.response_model = None if _is_response_class(annotation) else annotation
+            # PERF: a return annotation made only of builtins (`-> dict[str, int]`) documents the
+            # response but is not re-validated: there is nothing to filter, and the conversion
+            # would copy every response (benchmarks/bench_core.py::list). An explicit
+            # `response_model=` is always enforced, as is any annotation holding a model.
+            validate = _has_model(self.response_model)
         else:
             self.response_model = response_model
         self._response_model_option = response_model
         if status_code is not None and status_code in _NO_BODY:
             self.response_model = None
         self.unique_id = self.operation_id or self.generate_unique_id_function(self)
-        self._convert_response = _response_converter(self.response_model)
+        self._convert_response = _response_converter(self.response_model) if validate else None
         self._pruning = bool(
             response_model_exclude_none
             or response_model_include is not None
@@ -318,6 +334,14 @@ class APIRoute(BaseRoute):
         self._model_defaults = _defaults_of(self.response_model) if self._pruning else {}
         # PERF: the default JSON path skips building a response object (benchmarks/bench_core.py::health).
         self._fast_json = self.response_class is JSONResponse
+        self._status = status_code or 200
+        self._plain_json = (
+            self._fast_json
+            and self._convert_response is None
+            and not self._pruning
+            and self._status not in _NO_BODY
+            and self._status >= 200
+        )
         self._overrides_version = -1
         self.plan: Plan = self._compile()
 
@@ -337,7 +361,11 @@ class APIRoute(BaseRoute):
         step = plan.steps[-1]
         # PERF: an endpoint without parameters or dependencies is awaited directly
         # (benchmarks/bench_core.py::health).
-        self._direct = plan.simple and not step.args and plan.body is None and step.kind in (ASYNC, SYNC)
+        plain = plan.simple and step.kind in (ASYNC, SYNC)
+        self._direct = plain and not step.args and plan.body is None
+        self._single = plain and bool(step.args)
+        self._body_plan = plan.body
+        self._args = step.args
         self._direct_async = step.kind == ASYNC
         return plan
 
@@ -388,13 +416,51 @@ class APIRoute(BaseRoute):
 
     async def handle(self, scope: dict[str, Any], receive: Any, send: Any, path_params: dict[str, Any]) -> None:
         """Run the endpoint for one request and send its response."""
+        # PERF: the three fast paths below skip the generic plan runner, the temporary-response
+        # merge and one coroutine frame each (benchmarks/bench_core.py::health, ::path, ::query).
         if self._direct:
             value = await self.endpoint() if self._direct_async else await run_in_threadpool(self.endpoint)
-            if self._fast_json and self._convert_response is None and not self._pruning and not isinstance(value, Response):
-                await self._send_json(value, None, scope, send)
+            if self._plain_json and not isinstance(value, Response):
+                body = encode_json(value)
+                await send(
+                    {
+                        "type": "http.response.start",
+                        "status": self._status,
+                        "headers": [_CT_JSON, (_CONTENT_LENGTH, str(len(body)).encode())],
+                    }
+                )
+                await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body})
                 return
             ctx = Context(scope, receive, send, path_params)
             await self._send(value, ctx, scope, receive, send)
+            return
+        if self._single:
+            ctx = Context(scope, receive, send, path_params)
+            try:
+                if self._body_plan is not None and not await self._read_body(self.plan, ctx, scope, receive):
+                    return  # the client went away: nothing to answer
+                kwargs = {name: extract(ctx) for name, extract in self._args}
+                if ctx.errors:
+                    raise RequestValidationError(ctx.errors)
+                if self._direct_async:
+                    value = await self.endpoint(**kwargs)
+                else:
+                    value = await run_in_threadpool(self.endpoint, **kwargs)
+                if self._plain_json and ctx.response is None and ctx.background is None and not isinstance(value, Response):
+                    body = encode_json(value)
+                    await send(
+                        {
+                            "type": "http.response.start",
+                            "status": self._status,
+                            "headers": [_CT_JSON, (_CONTENT_LENGTH, str(len(body)).encode())],
+                        }
+                    )
+                    await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body})
+                    return
+                await self._send(value, ctx, scope, receive, send)
+            finally:
+                if ctx.request is not None:
+                    await _close_form(ctx)
             return
         plan = self._current_plan()
         ctx = Context(scope, receive, send, path_params)
