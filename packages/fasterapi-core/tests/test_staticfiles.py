@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from fasterapi_core.exceptions import HTTPException
 from fasterapi_core.staticfiles import StaticFiles
 
 
@@ -217,3 +218,36 @@ def test_other_scope_types(tree: Path) -> None:
     asyncio.run(app({"type": "websocket", "path": "/x"}, receive, send))
     asyncio.run(app({"type": "lifespan"}, receive, send))
     assert sent == [{"type": "websocket.close", "code": 1000, "reason": ""}]
+
+
+class SPAStaticFiles(StaticFiles):
+    """The FastAPI recipe for single-page apps: unknown paths get index.html."""
+
+    async def get_response(self, path: str, scope: Any) -> Any:
+        try:
+            return await super().get_response(path, scope)
+        except HTTPException as exc:
+            if exc.status_code != 404:
+                raise
+            return await super().get_response("index.html", scope)
+
+
+def test_subclass_overriding_get_response(tree: Path) -> None:
+    static = tree / "static"
+    (static / "index.html").write_text("<app/>")
+    app = SPAStaticFiles(directory=static)
+    assert call(app, "/hello.txt").body == b"hello world"
+    assert call(app, "/some/client/route").body == b"<app/>"
+    assert call(app, "/../secret.txt").body == b"<app/>"
+    assert call(app, "/x", method="DELETE").status == 405
+
+
+def test_lookup_path_and_get_path(tree: Path) -> None:
+    app = StaticFiles(directory=tree / "static")
+    full, st = app.lookup_path("sub/page.html")
+    assert st is not None
+    assert full.endswith(os.path.join("sub", "page.html"))
+    assert app.lookup_path("../secret.txt") == ("", None)
+    scope = {"type": "http", "path": "/static/a//b/../c.txt", "root_path": "/static"}
+    assert app.get_path(scope) == os.path.join("a", "c.txt")
+    assert app.get_path({"type": "http", "path": "/", "root_path": ""}) == "."

@@ -22,12 +22,11 @@ from urllib.parse import quote
 
 import msgspec
 
+from fasterapi_core.exceptions import HTTPException
+
 __all__ = ("StaticFiles",)
 
 PathLike = str | os.PathLike[str]
-
-_NOT_FOUND = msgspec.json.encode({"detail": "Not Found"})
-_NOT_ALLOWED = msgspec.json.encode({"detail": "Method Not Allowed"})
 
 
 async def _send_json(
@@ -124,43 +123,61 @@ class StaticFiles:
         return directories
 
     async def __call__(self, scope: Mapping[str, Any], receive: Any, send: Any) -> None:
-        """Serve one request."""
+        """Serve one request (a 404/405 is sent as FastAPI's `{"detail": ...}` JSON)."""
         kind = scope["type"]
         if kind != "http":
             if kind == "websocket":
                 await send({"type": "websocket.close", "code": 1000, "reason": ""})
             return
-        method = scope.get("method", "GET")
-        if method not in ("GET", "HEAD"):
-            await _send_json(send, 405, _NOT_ALLOWED, [(b"allow", b"GET, HEAD")])
+        try:
+            response = await self.get_response(self.get_path(scope), scope)
+        except HTTPException as exc:
+            body = msgspec.json.encode({"detail": exc.detail})
+            extra = [
+                (k.lower().encode("latin-1"), v.encode("latin-1"))
+                for k, v in (exc.headers or {}).items()
+            ]
+            await _send_json(send, exc.status_code, body, extra, head=scope.get("method") == "HEAD")
             return
-        route_path = _route_path(scope)
-        found = self.lookup_path(route_path)
-        if found is not None:
-            full, st = found
-            if stat.S_ISREG(st.st_mode):
-                await self._file(full, st, scope, receive, send)
-                return
-            if stat.S_ISDIR(st.st_mode) and self.html:
-                index = self.lookup_path(os.path.join(route_path, "index.html"))
-                if index is not None and stat.S_ISREG(index[1].st_mode):
-                    if not scope["path"].endswith("/"):
-                        await self._redirect_to_slash(scope, receive, send)
-                        return
-                    await self._file(index[0], index[1], scope, receive, send)
-                    return
-        if self.html:
-            missing = self.lookup_path("404.html")
-            if missing is not None and stat.S_ISREG(missing[1].st_mode):
-                await self._file(missing[0], missing[1], scope, receive, send, status_code=404)
-                return
-        await _send_json(send, 404, _NOT_FOUND, head=method == "HEAD")
+        await response(scope, receive, send)
 
-    def lookup_path(self, path: str) -> tuple[str, os.stat_result] | None:
+    def get_path(self, scope: Mapping[str, Any]) -> str:
+        """The request path below the mount point, normalised ("css/site.css"; "." for the root)."""
+        parts = [p for p in _route_path(scope).split("/") if p]
+        return os.path.normpath(os.path.join(*parts)) if parts else "."
+
+    async def get_response(self, path: str, scope: Mapping[str, Any]) -> Any:
+        """The response for `path` (from `get_path`): override it to change what is served.
+
+        Returns:
+            A response (an ASGI app): the file, the directory's index, a redirect, or 404.html.
+
+        Raises:
+            HTTPException: 405 for methods other than GET/HEAD, 404 when nothing matches.
+        """
+        if scope.get("method", "GET") not in ("GET", "HEAD"):
+            raise HTTPException(405, headers={"Allow": "GET, HEAD"})
+        full, st = self.lookup_path(path)
+        if st is not None:
+            if stat.S_ISREG(st.st_mode):
+                return self.file_response(full, st, scope)
+            if stat.S_ISDIR(st.st_mode) and self.html:
+                index, index_st = self.lookup_path(os.path.join(path, "index.html"))
+                if index_st is not None and stat.S_ISREG(index_st.st_mode):
+                    if not scope["path"].endswith("/"):
+                        return self._redirect_to_slash(scope)
+                    return self.file_response(index, index_st, scope)
+        if self.html:
+            missing, missing_st = self.lookup_path("404.html")
+            if missing_st is not None and stat.S_ISREG(missing_st.st_mode):
+                return self.file_response(missing, missing_st, scope, status_code=404)
+        raise HTTPException(404)
+
+    def lookup_path(self, path: str) -> tuple[str, os.stat_result | None]:
         """Find `path` (relative, "/"-separated) in the directories, never outside them.
 
         Returns:
-            `(full_path, stat_result)` for the first directory that has it, else None.
+            `(full_path, stat_result)` for the first directory that has it, else `("", None)`.
         """
         parts = [p for p in path.split("/") if p]
         relative = os.path.normpath(os.path.join(*parts)) if parts else "."
@@ -173,23 +190,22 @@ class StaticFiles:
                 return full, os.stat(full)
             except (OSError, ValueError):  # missing, ENAMETOOLONG, NUL byte, EACCES, ...
                 continue
-        return None
+        return "", None
 
-    async def _file(
+    def file_response(
         self,
-        full: str,
-        st: os.stat_result,
+        full_path: str,
+        stat_result: os.stat_result,
         scope: Mapping[str, Any],
-        receive: Any,
-        send: Any,
         status_code: int = 200,
-    ) -> None:
+    ) -> Any:
+        """A `FileResponse` for one file (it handles 304, Range and HEAD by itself)."""
         from fasterapi_core.responses import FileResponse
 
-        response = FileResponse(full, status_code=status_code, stat_result=st)
-        await response(scope, receive, send)
+        return FileResponse(full_path, status_code=status_code, stat_result=stat_result)
 
-    async def _redirect_to_slash(self, scope: Mapping[str, Any], receive: Any, send: Any) -> None:
+    @staticmethod
+    def _redirect_to_slash(scope: Mapping[str, Any]) -> Any:
         from fasterapi_core.responses import RedirectResponse
 
         # A relative Location with exactly one leading "/": never "//host" (an open redirect).
@@ -197,4 +213,4 @@ class StaticFiles:
         query: bytes = scope.get("query_string", b"")
         if query:
             location += "?" + query.decode("latin-1")
-        await RedirectResponse(location)(scope, receive, send)
+        return RedirectResponse(location)
