@@ -141,7 +141,9 @@ MODULE_MAP: Final[dict[str, Target]] = {
     "fastapi.security.open_id_connect_url": Target("FasterAPI.security", _only("OpenIdConnect")),
     # --- Starlette: the FastAPI-style FasterAPI module, for the names it provides -------
     "starlette": Target("FasterAPI", _only("status")),
-    "starlette.background": Target("FasterAPI.background", _only("BackgroundTask", "BackgroundTasks")),
+    "starlette.background": Target(
+        "FasterAPI.background", _only("BackgroundTask", "BackgroundTasks")
+    ),
     "starlette.concurrency": Target(
         "FasterAPI.concurrency", _only("iterate_in_threadpool", "run_in_threadpool")
     ),
@@ -158,7 +160,9 @@ MODULE_MAP: Final[dict[str, Target]] = {
             "UploadFile",
         ),
     ),
-    "starlette.exceptions": Target("FasterAPI.exceptions", _only("HTTPException", "WebSocketException")),
+    "starlette.exceptions": Target(
+        "FasterAPI.exceptions", _only("HTTPException", "WebSocketException")
+    ),
     "starlette.middleware": Target("FasterAPI.middleware", _only("Middleware")),
     "starlette.middleware.base": Target(
         "FasterAPI.middleware.base", _only("BaseHTTPMiddleware", "DispatchFunction")
@@ -189,7 +193,9 @@ MODULE_MAP: Final[dict[str, Target]] = {
     "starlette.staticfiles": Target("FasterAPI.staticfiles", _only("StaticFiles")),
     "starlette.status": Target("FasterAPI.status"),
     "starlette.templating": Target("FasterAPI.templating", _only("Jinja2Templates")),
-    "starlette.testclient": Target("FasterAPI.testclient", _only("TestClient", "WebSocketTestSession")),
+    "starlette.testclient": Target(
+        "FasterAPI.testclient", _only("TestClient", "WebSocketTestSession")
+    ),
     "starlette.websockets": Target(
         "FasterAPI.websockets", _only("WebSocket", "WebSocketDisconnect", "WebSocketState")
     ),
@@ -400,6 +406,7 @@ class _Rewriter:
         self.edits: list[tuple[int, int, str]] = []
         self.notes: list[str] = []
         self._uses: dict[str, set[str]] | None = None
+        self._fastapi_submodules: list[str] | None = None
 
     @property
     def uses(self) -> dict[str, set[str]]:
@@ -475,9 +482,9 @@ class _Rewriter:
 
     def _import(self, node: ast.Import, blocker: str | None) -> None:
         aliases = self.src.aliases(node)
-        binds_fastapi = any(a.name == "fastapi" and a.asname is None for a in aliases)
-        pending: list[tuple[_Alias, str]] = []
-        needs_binding = False
+        binding_end: int | None = None  # end of the last alias rewritten to bind `fastapi`
+        binds_fastapi = False  # a bare `import fastapi` is among them
+        loaded: set[str] = set()
         for alias in aliases:
             root = _root(alias.name)
             if root not in _ROOTS:
@@ -496,11 +503,10 @@ class _Rewriter:
                     )
                     continue
                 extra = self._submodule_imports(alias.asname, target)
-                pending.append((alias, "".join(f"{m}, " for m in extra) + target.module))
                 self.edits.append((*alias.name_span, target.module))
                 if extra:
-                    start = alias.full_span[0]
-                    self.edits.append((start, start, "".join(f"{m}, " for m in extra)))
+                    end = alias.full_span[1]
+                    self.edits.append((end, end, "".join(f", {m}" for m in extra)))
                 continue
             if root == "starlette":
                 self.note(
@@ -519,21 +525,40 @@ class _Rewriter:
             if not _same_path(alias.name, target):
                 self.note(
                     node,
-                    f"import {alias.name} (`fastapi.{alias.name.partition('.')[2]}` has no "
-                    f"FasterAPI module; use `from {target.module} import ...`)",
+                    f"import {alias.name} (FasterAPI has no such module; use "
+                    f"`from {target.module} import ...`)",
                 )
                 continue
             if alias.name == "fastapi":
-                extra = self._submodule_imports("fastapi", target)
-                replacement = "FasterAPI as fastapi" + "".join(f", {m}" for m in extra)
-                self.edits.append((*alias.full_span, replacement))
+                self.edits.append((*alias.full_span, "FasterAPI as fastapi"))
+                binds_fastapi = True
             else:
                 self.edits.append((*alias.full_span, target.module))
-                needs_binding = True
-                pending.append((alias, target.module))
-        if needs_binding and not binds_fastapi:
-            last = max(p[0].full_span[1] for p in pending if p[0].asname is None)
-            self.edits.append((last, last, ", FasterAPI as fastapi"))
+                loaded.add(target.module)
+            binding_end = alias.full_span[1]
+        if binding_end is not None:
+            suffix = "" if binds_fastapi else ", FasterAPI as fastapi"
+            suffix += "".join(f", {m}" for m in self.fastapi_submodules if m not in loaded)
+            self.edits.append((binding_end, binding_end, suffix))
+
+    @property
+    def fastapi_submodules(self) -> list[str]:
+        """FasterAPI submodules to load where `fastapi` is bound: the file reads them as
+        attributes of `fastapi`, and no unaliased `import fastapi.<sub>` loads them already."""
+        if self._fastapi_submodules is None:
+            explicit = {
+                a.name.replace("fastapi", "FasterAPI", 1)
+                for node in ast.walk(self.src.tree)
+                if isinstance(node, ast.Import)
+                for a in node.names
+                if a.asname is None and a.name.startswith("fastapi.")
+            }
+            self._fastapi_submodules = [
+                m
+                for m in self._submodule_imports("fastapi", MODULE_MAP["fastapi"])
+                if not any(e == m or e.startswith(m + ".") for e in explicit)
+            ]
+        return self._fastapi_submodules
 
     def _unavailable_attributes(self, bound: str, target: Target) -> list[str]:
         """Attributes read from `bound` that a restricted target does not provide."""
