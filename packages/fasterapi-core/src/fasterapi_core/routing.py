@@ -29,6 +29,7 @@ from fasterapi_core._plan.compile import (
 )
 from fasterapi_core._plan.context import Context
 from fasterapi_core._plan.errors import validation_errors
+from fasterapi_core.exception_handlers import request_validation_exception_handler
 from fasterapi_core.exceptions import (
     FastAPIError,
     HTTPException,
@@ -335,12 +336,8 @@ class APIRoute(BaseRoute):
         # PERF: the default JSON path skips building a response object (benchmarks/bench_core.py::health).
         self._fast_json = self.response_class is JSONResponse
         self._status = status_code or 200
-        self._plain_json = (
-            self._fast_json
-            and self._convert_response is None
-            and not self._pruning
-            and self._status not in _NO_BODY
-            and self._status >= 200
+        self._inline_json = (
+            self._fast_json and not self._pruning and self._status not in _NO_BODY and self._status >= 200
         )
         self._overrides_version = -1
         self.plan: Plan = self._compile()
@@ -416,12 +413,13 @@ class APIRoute(BaseRoute):
 
     async def handle(self, scope: dict[str, Any], receive: Any, send: Any, path_params: dict[str, Any]) -> None:
         """Run the endpoint for one request and send its response."""
-        # PERF: the three fast paths below skip the generic plan runner, the temporary-response
-        # merge and one coroutine frame each (benchmarks/bench_core.py::health, ::path, ::query).
+        # PERF: the fast paths below skip the generic plan runner, the temporary-response merge
+        # and a coroutine frame or two each (benchmarks/bench_core.py::health, ::path, ::body).
         if self._direct:
             value = await self.endpoint() if self._direct_async else await run_in_threadpool(self.endpoint)
-            if self._plain_json and not isinstance(value, Response):
-                body = encode_json(value)
+            if self._inline_json and not isinstance(value, Response):
+                convert = self._convert_response
+                body = encode_json(value if convert is None else convert(value))
                 await send(
                     {
                         "type": "http.response.start",
@@ -441,13 +439,15 @@ class APIRoute(BaseRoute):
                     return  # the client went away: nothing to answer
                 kwargs = {name: extract(ctx) for name, extract in self._args}
                 if ctx.errors:
-                    raise RequestValidationError(ctx.errors)
+                    await self._invalid(ctx, scope, receive, send)
+                    return
                 if self._direct_async:
                     value = await self.endpoint(**kwargs)
                 else:
                     value = await run_in_threadpool(self.endpoint, **kwargs)
-                if self._plain_json and ctx.response is None and ctx.background is None and not isinstance(value, Response):
-                    body = encode_json(value)
+                if self._inline_json and ctx.response is None and not isinstance(value, Response):
+                    convert = self._convert_response
+                    body = encode_json(value if convert is None else convert(value))
                     await send(
                         {
                             "type": "http.response.start",
@@ -456,6 +456,8 @@ class APIRoute(BaseRoute):
                         }
                     )
                     await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body})
+                    if ctx.background is not None:
+                        await ctx.background()
                     return
                 await self._send(value, ctx, scope, receive, send)
             finally:
@@ -475,7 +477,21 @@ class APIRoute(BaseRoute):
             await _close_form(ctx)
             raise
         try:
-            await self._send(value, ctx, scope, receive, send)
+            if self._inline_json and ctx.response is None and not isinstance(value, Response):
+                convert = self._convert_response
+                body = encode_json(value if convert is None else convert(value))
+                await send(
+                    {
+                        "type": "http.response.start",
+                        "status": self._status,
+                        "headers": [_CT_JSON, (_CONTENT_LENGTH, str(len(body)).encode())],
+                    }
+                )
+                await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body})
+                if ctx.background is not None:
+                    await ctx.background()
+            else:
+                await self._send(value, ctx, scope, receive, send)
         except BaseException as exc:
             if ctx.exits:
                 await _teardown(ctx, exc)
@@ -489,6 +505,20 @@ class APIRoute(BaseRoute):
                 logger.exception("a dependency with yield failed after the response was sent")
         if ctx.request is not None:
             await _close_form(ctx)
+
+    async def _invalid(self, ctx: Context, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        """Answer a validation failure: FastAPI's 422 directly, unless the app has its own handler."""
+        provider = self.dependency_overrides_provider
+        handlers = getattr(provider, "exception_handlers", None)
+        if handlers is not None and handlers.get(RequestValidationError) is request_validation_exception_handler:
+            # PERF: no exception, no Request, no handler call (benchmarks/bench_core.py::invalid).
+            body = encode_json({"detail": ctx.errors})
+            await send(
+                {"type": "http.response.start", "status": 422, "headers": [_CT_JSON, (_CONTENT_LENGTH, str(len(body)).encode())]}
+            )
+            await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body})
+            return
+        raise RequestValidationError(ctx.errors)
 
     async def _read_body(self, plan: Plan, ctx: Context, scope: dict[str, Any], receive: Any) -> bool:
         body_plan = plan.body
@@ -658,8 +688,11 @@ class APIRoute(BaseRoute):
             model = getattr(dep.call, "model", None)
             scheme_name = getattr(dep.call, "scheme_name", None)
             if model is not None and scheme_name:
-                schemes[scheme_name] = model if isinstance(model, Mapping) else getattr(model, "__dict__", {})
-                security.append({scheme_name: list(dep.scopes)})
+                model = model if isinstance(model, Mapping) else getattr(model, "__dict__", {})
+                schemes[scheme_name] = model
+                # As in FastAPI, only OAuth2 and OpenID Connect requirements list scopes.
+                scoped = model.get("type") in ("oauth2", "openIdConnect")
+                security.append({scheme_name: list(dep.scopes) if scoped else []})
         return OperationSpec(
             path=self.path_format,
             methods=sorted(self.methods),
