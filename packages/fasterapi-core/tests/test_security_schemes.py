@@ -471,6 +471,11 @@ def test_oauth2_flows_are_normalised() -> None:
         "clientCredentials",
         "authorizationCode",
     ]
+    # A flow missing its URL is kept as given (validating the document is the builder's job);
+    # unknown entries (extensions) pass through after the known flows.
+    model = OAuth2(flows={"x-vendor": {"a": 1}, "password": {}}).model
+    assert model["flows"] == {"password": {"scopes": {}}, "x-vendor": {"a": 1}}
+    assert list(model["flows"]) == ["password", "x-vendor"]
 
 
 def test_oauth2_flows_from_a_model_object() -> None:
