@@ -584,3 +584,49 @@ def test_same_named_types_do_not_break_the_document() -> None:
     params = out["paths"]["/s"]["get"]["parameters"]
     assert [p["schema"] for p in params] == [{"$ref": "#/components/schemas/Shade"}] * 2
     assert out["components"]["schemas"]["Shade"]["enum"] == ["a"]
+
+
+def test_constraints_of_optional_fields_go_inside_the_non_null_branch() -> None:
+    @dataclass
+    class Extra(FakeParam):
+        json_schema_extra: dict[str, Any] | None = None
+
+    spec = OperationSpec(
+        "/o",
+        ["GET"],
+        "o",
+        params=[
+            ParamSpec(
+                "s",
+                "query",
+                str | None,
+                required=False,
+                param=FakeParam(pattern="^a$", description="d"),
+            ),
+            ParamSpec("n", "query", int | None, required=False, param=FakeParam(gt=0)),
+            ParamSpec("m", "query", int | str | None, required=False, param=FakeParam(gt=0)),
+            ParamSpec(
+                "p",
+                "query",
+                str | None,
+                required=False,
+                param=Extra(json_schema_extra={"format": "password"}),
+            ),
+        ],
+    )
+    params = doc(spec)["paths"]["/o"]["get"]["parameters"]
+    assert params[0]["schema"] == {
+        "anyOf": [{"type": "string", "pattern": "^a$"}, {"type": "null"}],
+        "description": "d",
+        "title": "S",
+    }
+    assert params[1]["schema"]["anyOf"] == [
+        {"type": "integer", "exclusiveMinimum": 0},
+        {"type": "null"},
+    ]
+    assert params[2]["schema"]["exclusiveMinimum"] == 0  # several branches: kept at the top
+    assert params[3]["schema"] == {
+        "anyOf": [{"type": "string"}, {"type": "null"}],
+        "format": "password",
+        "title": "P",
+    }

@@ -36,6 +36,7 @@ _STATUS_RANGES = {
     "DEFAULT": "Default Response",
 }
 _NON_WORD = re.compile(r"\W")
+_NULL = {"type": "null"}
 _CONVERTER = re.compile(r"{([^}:]+):[^}]*}")
 _BINARY: dict[str, Any] = {"type": "string", "contentMediaType": "application/octet-stream"}
 _FILE_MEDIA_TYPE = "multipart/form-data"
@@ -414,9 +415,21 @@ class _Builder:
 
     @staticmethod
     def _apply_constraints(schema: dict[str, Any], param: Any) -> str | None:
-        """Copy the Param's constraints into `schema`; return its explicit title, if any."""
+        """Copy the Param's constraints into `schema`; return its explicit title, if any.
+
+        As pydantic does, the value constraints of an optional field go inside the non-null
+        branch of its `anyOf`; description, examples and extra keys stay at the top.
+        """
         get = getattr
-        is_array = schema.get("type") == "array"
+        target = schema
+        members = schema.get("anyOf")
+        if members is not None:
+            others = [i for i, m in enumerate(members) if m != _NULL]
+            if len(others) == 1 and len(members) == 2 and "$ref" not in members[others[0]]:
+                members = list(members)
+                target = members[others[0]] = dict(members[others[0]])
+                schema["anyOf"] = members
+        is_array = target.get("type") == "array"
         for attr, key in (
             ("gt", "exclusiveMinimum"),
             ("ge", "minimum"),
@@ -428,10 +441,10 @@ class _Builder:
         ):
             value = get(param, attr, None)
             if value is not None:
-                schema[key] = value
+                target[key] = value
         pattern = get(param, "pattern", None) or get(param, "regex", None)
         if pattern is not None:
-            schema["pattern"] = pattern if isinstance(pattern, str) else pattern.pattern
+            target["pattern"] = pattern if isinstance(pattern, str) else pattern.pattern
         description = get(param, "description", None)
         if description:
             schema["description"] = description
