@@ -26,6 +26,7 @@ from fasterapi_core.exception_handlers import (
     websocket_request_validation_exception_handler,
 )
 from fasterapi_core.exceptions import (
+    FastAPIError,
     HTTPException,
     RequestValidationError,
     WebSocketException,
@@ -287,6 +288,8 @@ class Faster:
         return self.router.routes
 
     def _add_to_radix(self, route: Any) -> None:
+        if not isinstance(route, Mount) and not route.path.startswith("/"):
+            raise FastAPIError(f"route path must start with '/', got {route.path!r}")
         if isinstance(route, Mount):
             self._mounts.append(route)
             return

@@ -468,6 +468,21 @@ def parse_query(raw: bytes) -> list[tuple[str, str]]:
     return pairs
 
 
+def parse_query_last(raw: bytes) -> dict[str, str]:
+    """Decode a raw ASGI query string into `{key: last value}` (Starlette's `params[key]`)."""
+    if not raw:
+        return {}
+    if b"%" in raw or b"+" in raw or not raw.isascii():
+        return dict(parse_query(raw))
+    # PERF: one dict, no intermediate list of pairs (benchmarks/bench_core.py::query).
+    out: dict[str, str] = {}
+    for part in raw.decode("ascii").split("&"):
+        if part:
+            key, _, value = part.partition("=")
+            out[key] = value
+    return out
+
+
 class State:
     """An attribute bag: `app.state.db = ...`, `request.state.user`.
 

@@ -273,8 +273,7 @@ class APIRoute(BaseRoute):
         default_max_body_size: int = 1_048_576,
         form_limits: Any = None,
     ) -> None:
-        if not path.startswith("/"):
-            raise FastAPIError(f"route path must start with '/', got {path!r}")
+        # A bare name ("new-subscription") is fine for webhooks; the app refuses it when routing.
         self.path = path
         self.path_format = _openapi_path(path)
         self.endpoint = endpoint

@@ -323,8 +323,8 @@ def _missing(loc: str, alias: str) -> dict[str, Any]:
     return {"type": "missing", "loc": [loc, alias], "msg": "Field required", "input": None}
 
 
-def _scalar_extractor(field: Field, source: Callable[[Context], Mapping[str, Any]], last: bool) -> Extractor:
-    """An extractor for one scalar read from a `{name: raw}` (or `{name: [raw...]}`) mapping."""
+def _scalar_extractor(field: Field) -> Extractor:
+    """An extractor for one scalar path, query (last value), header (first value) or cookie."""
     alias = field.alias
     loc = field.location
     convert = make_converter(field.annotation)
@@ -336,7 +336,7 @@ def _scalar_extractor(field: Field, source: Callable[[Context], Mapping[str, Any
     constant = field.info.default_factory is None and not isinstance(field.default, (list, dict, set))
     default = field.default
     get_query = Context.query
-    get_headers = Context.header_lists
+    get_headers = Context.headers
     get_cookies = Context.cookies
 
     # PERF: one closure per location reads the parsed source straight from the context's
@@ -352,8 +352,7 @@ def _scalar_extractor(field: Field, source: Callable[[Context], Mapping[str, Any
             query = ctx._query
             if query is None:
                 query = get_query(ctx)
-            values = query.get(alias)
-            return None if values is None else values[-1]
+            return query.get(alias)
 
     elif loc == "header":
 
@@ -361,8 +360,7 @@ def _scalar_extractor(field: Field, source: Callable[[Context], Mapping[str, Any
             headers = ctx._headers
             if headers is None:
                 headers = get_headers(ctx)
-            values = headers.get(alias)
-            return None if values is None else values[-1]
+            return headers.get(alias)
 
     else:
 
@@ -388,7 +386,6 @@ def _scalar_extractor(field: Field, source: Callable[[Context], Mapping[str, Any
             return None
         return value
 
-    del source, last
     return extract
 
 
@@ -445,33 +442,20 @@ class _ItemConstraints:
             setattr(self, attr, getattr(info, attr, None))
 
 
-def _path_source(ctx: Context) -> Mapping[str, Any]:
-    return ctx.path_params
-
-
 def _query_source(ctx: Context) -> Mapping[str, list[str]]:
-    return ctx.query()
+    return ctx.query_lists()
 
 
 def _header_source(ctx: Context) -> Mapping[str, list[str]]:
     return ctx.header_lists()
 
 
-def _cookie_source(ctx: Context) -> Mapping[str, Any]:
-    return ctx.cookies()
-
-
 def make_extractor(field: Field) -> Extractor:
     """The extractor of one path/query/header/cookie parameter."""
     loc = field.location
-    if loc == "path":
-        return _scalar_extractor(field, _path_source, last=False)
-    if loc == "cookie":
-        return _scalar_extractor(field, _cookie_source, last=False)
-    source = _query_source if loc == "query" else _header_source
-    if _sequence_item(field.annotation) is not None:
-        return _list_extractor(field, source)
-    return _scalar_extractor(field, source, last=True)
+    if loc in ("query", "header") and _sequence_item(field.annotation) is not None:
+        return _list_extractor(field, _query_source if loc == "query" else _header_source)
+    return _scalar_extractor(field)
 
 
 def _special_extractor(kind: str) -> Extractor:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fasterapi_core.background import BackgroundTasks
-from fasterapi_core.datastructures import parse_query
+from fasterapi_core.datastructures import parse_query, parse_query_last
 from fasterapi_core.request import Request, parse_cookies
 
 __all__ = ("Context", "SecurityScopes")
@@ -30,8 +30,10 @@ class Context:
 
     __slots__ = (
         "_cookies",
+        "_header_lists",
         "_headers",
         "_query",
+        "_query_lists",
         "background",
         "body_values",
         "errors",
@@ -57,41 +59,62 @@ class Context:
         self.json_body: Any = None
         self.raw_body: bytes | None = None
         self.exits: list[Any] = []
-        self._query: dict[str, list[str]] | None = None
-        self._headers: dict[str, list[str]] | None = None
+        self._query: dict[str, str] | None = None
+        self._query_lists: dict[str, list[str]] | None = None
+        self._headers: dict[str, str] | None = None
+        self._header_lists: dict[str, list[str]] | None = None
         self._cookies: dict[str, str] | None = None
         self.request: Request | None = None
         self.response: Any = None
         self.background: BackgroundTasks | None = None
         self.websocket: Any = None
 
-    def query(self) -> dict[str, list[str]]:
-        """`{key: [values...]}` of the query string (parsed once)."""
+    def query(self) -> dict[str, str]:
+        """`{key: last value}` of the query string (parsed once)."""
         query = self._query
         if query is None:
-            query = {}
-            for key, value in parse_query(self.scope.get("query_string", b"")):
-                if key in query:
-                    query[key].append(value)
-                else:
-                    query[key] = [value]
-            self._query = query
+            query = self._query = parse_query_last(self.scope.get("query_string", b""))
         return query
 
-    def header_lists(self) -> dict[str, list[str]]:
-        """`{lower-case name: [values...]}` of the request headers (parsed once)."""
+    def query_lists(self) -> dict[str, list[str]]:
+        """`{key: [values...]}` of the query string (parsed once)."""
+        lists = self._query_lists
+        if lists is None:
+            lists = {}
+            for key, value in parse_query(self.scope.get("query_string", b"")):
+                if key in lists:
+                    lists[key].append(value)
+                else:
+                    lists[key] = [value]
+            self._query_lists = lists
+        return lists
+
+    def headers(self) -> dict[str, str]:
+        """`{lower-case name: first value}` of the request headers (parsed once)."""
         headers = self._headers
         if headers is None:
             headers = {}
             for key, value in self.scope.get("headers", ()):
                 name = key.decode("latin-1").lower()
-                text = value.decode("latin-1")
-                if name in headers:
-                    headers[name].append(text)
-                else:
-                    headers[name] = [text]
+                if name not in headers:
+                    headers[name] = value.decode("latin-1")
             self._headers = headers
         return headers
+
+    def header_lists(self) -> dict[str, list[str]]:
+        """`{lower-case name: [values...]}` of the request headers (parsed once)."""
+        lists = self._header_lists
+        if lists is None:
+            lists = {}
+            for key, value in self.scope.get("headers", ()):
+                name = key.decode("latin-1").lower()
+                text = value.decode("latin-1")
+                if name in lists:
+                    lists[name].append(text)
+                else:
+                    lists[name] = [text]
+            self._header_lists = lists
+        return lists
 
     def cookies(self) -> dict[str, str]:
         """The request cookies (parsed once, leniently)."""
