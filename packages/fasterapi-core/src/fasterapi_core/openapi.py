@@ -11,7 +11,7 @@ import html
 import json
 from typing import TYPE_CHECKING, Any
 
-from fasterapi_core._openapi.builder import get_openapi
+from fasterapi_core._openapi.builder import REF_PREFIX, get_openapi
 from fasterapi_core._openapi.inputs import BodySpec, OperationSpec, ParamSpec
 
 if TYPE_CHECKING:
@@ -21,6 +21,7 @@ __all__ = (
     "BodySpec",
     "OperationSpec",
     "ParamSpec",
+    "REF_PREFIX",
     "SWAGGER_UI_DEFAULT_PARAMETERS",
     "get_openapi",
     "get_redoc_html",
