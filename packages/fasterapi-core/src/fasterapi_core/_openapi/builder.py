@@ -24,6 +24,7 @@ from fasterapi_core._openapi.inputs import BodySpec, OperationSpec, ParamSpec
 __all__ = ("REF_PREFIX", "get_openapi")
 
 REF_PREFIX = "#/components/schemas/"
+"""Where component schemas live: `{"$ref": REF_PREFIX + "Item"}` (FastAPI's constant)."""
 _REF_TEMPLATE = REF_PREFIX + "{name}"
 
 _LOCATION_ORDER = {"path": 0, "query": 1, "header": 2, "cookie": 3}
