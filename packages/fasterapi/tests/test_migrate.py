@@ -553,6 +553,7 @@ def test_files_without_fastapi_are_not_parsed(tmp_path: Path) -> None:
         ("setup.py", 'from setuptools import setup\nsetup(install_requires=["fastapi"])\n', True),
         ("requirements.txt", "fastapi-users>=12\nstarlette-exporter\n", False),
         ("pyproject.toml", '[project]\ndescription = "made with fastapi"\n', False),
+        ("pyproject.toml", '[project]\nkeywords = ["asgi", "fastapi"]\n', False),
     ],
 )
 def test_dependency_hint(tmp_path: Path, name: str, text: str, listed: bool) -> None:

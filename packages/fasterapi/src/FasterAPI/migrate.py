@@ -232,6 +232,15 @@ _FASTAPI_REQUIREMENT = re.compile(
     r"""(?:^[ \t]*|["'])fastapi(?:\[[^\]\n]*\])?[ \t]*(?:[<>=!~;@,"']|$)""",
     re.IGNORECASE | re.MULTILINE,
 )
+# Metadata lines of pyproject.toml / setup.cfg that may quote the word without depending on it.
+_METADATA_LINE = re.compile(
+    r"^[ \t]*(?:keywords|description|summary|name|classifiers)[ \t]*=.*$\n?",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def _lists_fastapi(text: str) -> bool:
+    return _FASTAPI_REQUIREMENT.search(_METADATA_LINE.sub("", text)) is not None
 
 
 class MigrationError(Exception):
@@ -665,7 +674,7 @@ def _migrate_file(path: Path, report: MigrationReport, *, write: bool) -> None:
         return  # nothing to rewrite, so not even a reason to parse it
     text, encoding = _decode(raw)
     migrated, notes = _migrate(text)
-    if path.name == "setup.py" and _FASTAPI_REQUIREMENT.search(text):
+    if path.name == "setup.py" and _lists_fastapi(text):
         report.dependency_files.append(path)
     if write and migrated != text:
         try:
@@ -705,7 +714,7 @@ def _visit(path: Path, report: MigrationReport, *, write: bool) -> None:
     """Handle one file; a failure becomes one line in `report.errors`."""
     try:
         if path.suffix != ".py" and _is_dependency_file(path):
-            if _FASTAPI_REQUIREMENT.search(path.read_text(errors="replace")):
+            if _lists_fastapi(path.read_text(errors="replace")):
                 report.dependency_files.append(path)
         else:
             _migrate_file(path, report, write=write)
