@@ -24,7 +24,6 @@ FastAPI's. Rounds are interleaved (each round times every app on every endpoint,
 shuffled order) and the median round counts.
 """
 
-
 import argparse
 import asyncio
 import gc
@@ -41,14 +40,23 @@ import msgspec
 Scope = dict[str, Any]
 ASGIApp = Callable[[Scope, Any, Any], Awaitable[None]]
 
-LIST_DATA = [{"id": i, "name": f"item{i}", "price": i * 1.5, "tags": ["a", "b"]} for i in range(100)]
+LIST_DATA = [
+    {"id": i, "name": f"item{i}", "price": i * 1.5, "tags": ["a", "b"]} for i in range(100)
+]
 
 # (name, method, path, query, body, extra headers)
 ENDPOINTS: list[tuple[str, str, str, bytes, bytes, list[tuple[bytes, bytes]]]] = [
     ("health", "GET", "/health", b"", b"", []),
     ("path", "GET", "/items/42", b"", b"", []),
     ("query", "GET", "/search", b"skip=5&limit=20", b"", []),
-    ("body", "POST", "/items", b"", b'{"name":"widget","price":9.5,"tags":["x"]}', [(b"content-type", b"application/json")]),
+    (
+        "body",
+        "POST",
+        "/items",
+        b"",
+        b'{"name":"widget","price":9.5,"tags":["x"]}',
+        [(b"content-type", b"application/json")],
+    ),
     ("deps", "GET", "/deps", b"", b"", [(b"x-token", b"secret")]),
     ("route100", "GET", "/r99/7", b"", b"", []),
     ("list", "GET", "/list", b"", b"", []),
@@ -163,8 +171,18 @@ def build_fastapi() -> ASGIApp:
 
         route.__name__ = f"route{i}"
         # FastAPI would read `i` as a query parameter; hide it.
-        route.__signature__ = __import__("inspect").signature(lambda item_id: None).replace(  # type: ignore[attr-defined]
-            parameters=[__import__("inspect").Parameter("item_id", __import__("inspect").Parameter.POSITIONAL_OR_KEYWORD, annotation=int)]
+        route.__signature__ = (
+            __import__("inspect")
+            .signature(lambda item_id: None)
+            .replace(  # type: ignore[attr-defined]
+                parameters=[
+                    __import__("inspect").Parameter(
+                        "item_id",
+                        __import__("inspect").Parameter.POSITIONAL_OR_KEYWORD,
+                        annotation=int,
+                    )
+                ]
+            )
         )
         app.get(f"/r{i}/{{item_id}}")(route)
 
@@ -213,7 +231,11 @@ def build_starlette() -> ASGIApp:
 
     async def create_item(request: Request) -> JSONResponse:
         data = await request.json()
-        item = {"name": str(data["name"]), "price": float(data["price"]), "tags": list(data.get("tags", []))}
+        item = {
+            "name": str(data["name"]),
+            "price": float(data["price"]),
+            "tags": list(data.get("tags", [])),
+        }
         return JSONResponse(item, status_code=201)
 
     async def deps(request: Request) -> JSONResponse:
@@ -287,7 +309,11 @@ def build_litestar() -> ASGIApp:
 
     @get(
         "/deps",
-        dependencies={"token": Provide(get_token), "user": Provide(get_user), "perms": Provide(get_perms)},
+        dependencies={
+            "token": Provide(get_token),
+            "user": Provide(get_user),
+            "perms": Provide(get_perms),
+        },
     )
     async def deps(perms: list[str]) -> dict[str, Any]:
         return {"perms": perms}
@@ -304,7 +330,15 @@ def build_litestar() -> ASGIApp:
         return LIST_DATA
 
     return Litestar(
-        route_handlers=[health, read_item, search, create_item, deps, *[make_route(i) for i in range(100)], list_items],
+        route_handlers=[
+            health,
+            read_item,
+            search,
+            create_item,
+            deps,
+            *[make_route(i) for i in range(100)],
+            list_items,
+        ],
         openapi_config=None,
         logging_config=None,
     )
@@ -329,7 +363,10 @@ def build_raw() -> ASGIApp:
             {
                 "type": "http.response.start",
                 "status": status,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                ],
             }
         )
         await send({"type": "http.response.body", "body": body})
@@ -340,7 +377,11 @@ def build_raw() -> ASGIApp:
             await respond(send, 200, {"status": "ok"})
         elif path == "/search":
             params = dict(p.split("=", 1) for p in scope["query_string"].decode().split("&") if p)
-            await respond(send, 200, {"skip": int(params.get("skip", 0)), "limit": int(params.get("limit", 10))})
+            await respond(
+                send,
+                200,
+                {"skip": int(params.get("skip", 0)), "limit": int(params.get("limit", 10))},
+            )
         elif path == "/items" and scope["method"] == "POST":
             message = await receive()
             await respond(send, 201, decode_item(message["body"]))
@@ -368,7 +409,9 @@ def build_raw() -> ASGIApp:
 # --- driver -----------------------------------------------------------------------------------
 
 
-def make_scope(method: str, path: str, query: bytes, headers: list[tuple[bytes, bytes]], body: bytes) -> Scope:
+def make_scope(
+    method: str, path: str, query: bytes, headers: list[tuple[bytes, bytes]], body: bytes
+) -> Scope:
     all_headers = [(b"host", b"testserver"), *headers]
     if body:
         all_headers.append((b"content-length", str(len(body)).encode()))
@@ -439,7 +482,9 @@ async def lifespan_startup(app: ASGIApp) -> None:
             started.set()
 
     await queue.put({"type": "lifespan.startup"})
-    task = asyncio.ensure_future(app({"type": "lifespan", "asgi": {"version": "3.0"}, "state": {}}, receive, send))
+    task = asyncio.ensure_future(
+        app({"type": "lifespan", "asgi": {"version": "3.0"}, "state": {}}, receive, send)
+    )
     try:
         await asyncio.wait_for(started.wait(), timeout=5)
     except asyncio.TimeoutError:
@@ -467,10 +512,16 @@ async def main_async(quick: bool) -> int:
     for app in apps.values():
         await lifespan_startup(app)
     if "FastAPI" not in apps:
-        print("FastAPI is required as the reference (pip install -r benchmarks/requirements.txt)", file=sys.stderr)
+        print(
+            "FastAPI is required as the reference (pip install -r benchmarks/requirements.txt)",
+            file=sys.stderr,
+        )
         return 1
 
-    scopes = {name: (make_scope(method, path, query, headers, body), body) for name, method, path, query, body, headers in ENDPOINTS}
+    scopes = {
+        name: (make_scope(method, path, query, headers, body), body)
+        for name, method, path, query, body, headers in ENDPOINTS
+    }
     # Correctness first: every app must answer exactly what FastAPI answers.
     failures = []
     for endpoint, (scope, body) in scopes.items():
@@ -499,7 +550,9 @@ async def main_async(quick: bool) -> int:
     medians = {key: statistics.median(values) for key, values in results.items()}
 
     names = list(apps)
-    print(f"Requests per second (median of {rounds} interleaved rounds, in-process ASGI calls; Python {sys.version.split()[0]})\n")
+    print(
+        f"Requests per second (median of {rounds} interleaved rounds, in-process ASGI calls; Python {sys.version.split()[0]})\n"
+    )
     print("| endpoint | " + " | ".join(names) + " | FasterAPI / raw | FasterAPI / FastAPI |")
     print("|---|" + "---:|" * (len(names) + 2))
     ratio_raw: list[float] = []
@@ -513,14 +566,16 @@ async def main_async(quick: bool) -> int:
         print(f"| {endpoint} | " + " | ".join(cells) + f" | {r_raw:.2f}x | {r_fa:.1f}x |")
     geo_raw = math.exp(sum(math.log(r) for r in ratio_raw) / len(ratio_raw))
     geo_fa = math.exp(sum(math.log(r) for r in ratio_fastapi) / len(ratio_fastapi))
-    print(f"| **geomean** |" + " |" * len(names) + f" **{geo_raw:.2f}x** | **{geo_fa:.1f}x** |")
+    print("| **geomean** |" + " |" * len(names) + f" **{geo_raw:.2f}x** | **{geo_fa:.1f}x** |")
     for task in _LIFESPANS:
         task.cancel()
     return 0
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--quick", action="store_true", help="short rounds (< 60 s)")
     args = parser.parse_args()
     return asyncio.run(main_async(args.quick))

@@ -34,13 +34,21 @@ class RawResult:
 
     @property
     def body(self) -> bytes:
-        return b"".join(m.get("body", b"") for m in self.messages if m["type"] == "http.response.body")
+        return b"".join(
+            m.get("body", b"") for m in self.messages if m["type"] == "http.response.body"
+        )
 
 
 RawCall = Callable[..., RawResult]
 
 
-def _scope(method: str, path: str, query: bytes, headers: Sequence[tuple[bytes, bytes]], extra: Mapping[str, Any]) -> dict[str, Any]:
+def _scope(
+    method: str,
+    path: str,
+    query: bytes,
+    headers: Sequence[tuple[bytes, bytes]],
+    extra: Mapping[str, Any],
+) -> dict[str, Any]:
     return {
         "type": "http",
         "asgi": {"version": "3.0", "spec_version": "2.3"},
@@ -72,7 +80,11 @@ def raw() -> RawCall:
         messages: Sequence[Message] | None = None,
         **extra: Any,
     ) -> RawResult:
-        incoming = list(messages) if messages is not None else [{"type": "http.request", "body": b"", "more_body": False}]
+        incoming = (
+            list(messages)
+            if messages is not None
+            else [{"type": "http.request", "body": b"", "more_body": False}]
+        )
         sent: list[Message] = []
 
         async def receive() -> Message:

@@ -7,8 +7,6 @@ from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import pytest
-from fasterapi_testing import TestClient
-from fasterapi_testing import WebSocketDisconnect as ClientWSDisconnect
 
 from fasterapi_core import (
     APIRouter,
@@ -28,6 +26,8 @@ from fasterapi_core import (
     status,
 )
 from fasterapi_core.exceptions import FastAPIError
+from fasterapi_testing import TestClient
+from fasterapi_testing import WebSocketDisconnect as ClientWSDisconnect
 
 
 def test_fastapi_is_an_alias() -> None:
@@ -203,7 +203,8 @@ def test_sync_context_manager_lifespan() -> None:
 def test_failing_startup_is_reported() -> None:
     @contextlib.asynccontextmanager
     async def lifespan(app: Faster) -> AsyncIterator[None]:
-        raise RuntimeError("no database")
+        if app.title:
+            raise RuntimeError("no database")
         yield
 
     app = Faster(lifespan=lifespan)
@@ -329,8 +330,8 @@ def test_all_method_decorators() -> None:
     app = Faster()
     router = FasterRouter()
     for method in ("get", "put", "post", "delete", "options", "patch", "trace"):
-        getattr(app, method)(f"/app/{method}")(lambda: method)
-        getattr(router, method)(f"/r/{method}")(lambda: method)
+        getattr(app, method)(f"/app/{method}")(lambda m=method: m)
+        getattr(router, method)(f"/r/{method}")(lambda m=method: m)
     router.head("/r/head")(lambda: None)
     app.api_route("/multi", methods=["GET", "POST"])(lambda: "multi")
     app.include_router(router)
@@ -391,7 +392,9 @@ def test_http_exception_without_body_status() -> None:
     assert r.content == b""
 
 
-def test_unhandled_error_is_logged_500_and_app_keeps_serving(caplog: pytest.LogCaptureFixture) -> None:
+def test_unhandled_error_is_logged_500_and_app_keeps_serving(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     app = Faster()
 
     @app.get("/boom")
@@ -426,7 +429,9 @@ def test_debug_shows_traceback() -> None:
 
 
 def test_custom_500_handler_and_failing_handler() -> None:
-    app = Faster(exception_handlers={500: lambda req, exc: PlainTextResponse("sorry", status_code=500)})
+    app = Faster(
+        exception_handlers={500: lambda req, exc: PlainTextResponse("sorry", status_code=500)}
+    )
 
     class Bad(Exception):
         pass

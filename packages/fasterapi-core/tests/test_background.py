@@ -6,9 +6,9 @@ import logging
 import threading
 
 import pytest
-from fasterapi_testing import TestClient
 
 from fasterapi_core import BackgroundTask, BackgroundTasks, Faster
+from fasterapi_testing import TestClient
 
 
 def test_tasks_run_after_response_in_order(caplog: pytest.LogCaptureFixture) -> None:

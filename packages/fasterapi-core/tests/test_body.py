@@ -7,9 +7,9 @@ from typing import Annotated, Any, TypedDict
 
 import msgspec
 import pytest
-from fasterapi_testing import TestClient
 
 from fasterapi_core import Body, Faster, Request
+from fasterapi_testing import TestClient
 
 
 class Item(msgspec.Struct):
@@ -21,7 +21,9 @@ class Item(msgspec.Struct):
 class Limited(msgspec.Struct):
     qty: Annotated[int, msgspec.Meta(ge=1)]
     code: Annotated[str, msgspec.Meta(min_length=2, max_length=3, pattern="^[A-Z]+$")] = "AB"
-    tags: Annotated[list[str], msgspec.Meta(min_length=1)] = msgspec.field(default_factory=lambda: ["x"])
+    tags: Annotated[list[str], msgspec.Meta(min_length=1)] = msgspec.field(
+        default_factory=lambda: ["x"]
+    )
 
 
 @dataclasses.dataclass
@@ -112,8 +114,24 @@ def test_lax_strings_are_converted_like_pydantic(client: TestClient) -> None:
 @pytest.mark.parametrize(
     ("payload", "error"),
     [
-        ({"name": 1, "price": 1}, {"type": "string_type", "loc": ["body", "name"], "msg": "Input should be a valid string", "input": 1}),
-        ({"price": 1}, {"type": "missing", "loc": ["body", "name"], "msg": "Field required", "input": {"price": 1}}),
+        (
+            {"name": 1, "price": 1},
+            {
+                "type": "string_type",
+                "loc": ["body", "name"],
+                "msg": "Input should be a valid string",
+                "input": 1,
+            },
+        ),
+        (
+            {"price": 1},
+            {
+                "type": "missing",
+                "loc": ["body", "name"],
+                "msg": "Field required",
+                "input": {"price": 1},
+            },
+        ),
         (
             [1],
             {
@@ -181,11 +199,21 @@ def test_malformed_json_matches_fastapi(client: TestClient) -> None:
     r = client.post("/items", content=b'{"name": ', headers={"content-type": "application/json"})
     assert r.status_code == 422
     assert r.json() == {
-        "detail": [{"type": "json_invalid", "loc": ["body", 9], "msg": "JSON decode error", "input": {}, "ctx": {"error": "Expecting value"}}]
+        "detail": [
+            {
+                "type": "json_invalid",
+                "loc": ["body", 9],
+                "msg": "JSON decode error",
+                "input": {},
+                "ctx": {"error": "Expecting value"},
+            }
+        ]
     }
 
 
-@pytest.mark.parametrize("body", [b"{", b"[" * 500, b"\xff\xfe", b'{"name": "\xff"}', b"nul", b'{"a":1}}', b"\x00"])
+@pytest.mark.parametrize(
+    "body", [b"{", b"[" * 500, b"\xff\xfe", b'{"name": "\xff"}', b"nul", b'{"a":1}}', b"\x00"]
+)
 def test_hostile_json_is_a_422(client: TestClient, body: bytes) -> None:
     r = client.post("/items", content=body, headers={"content-type": "application/json"})
     assert r.status_code == 422
@@ -216,21 +244,43 @@ def test_deeply_nested_json_is_a_422() -> None:
 
 def test_missing_body(client: TestClient) -> None:
     r = client.post("/items")
-    assert r.json() == {"detail": [{"type": "missing", "loc": ["body"], "msg": "Field required", "input": None}]}
+    assert r.json() == {
+        "detail": [{"type": "missing", "loc": ["body"], "msg": "Field required", "input": None}]
+    }
 
 
-@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/jsonx"])
+@pytest.mark.parametrize(
+    "content_type",
+    [
+        "text/plain",
+        "application/x-www-form-urlencoded",
+        "multipart/form-data; boundary=x",
+        "application/jsonx",
+    ],
+)
 def test_wrong_content_type_is_415_and_never_parsed(client: TestClient, content_type: str) -> None:
     calls.clear()
-    r = client.post("/items", content=b'{"name": "x", "price": 1}', headers={"content-type": content_type})
+    r = client.post(
+        "/items", content=b'{"name": "x", "price": 1}', headers={"content-type": content_type}
+    )
     assert r.status_code == 415
     assert "application/json" in r.json()["detail"]
     assert calls == []
 
 
-@pytest.mark.parametrize("content_type", ["application/json", "application/json; charset=utf-8", "application/vnd.api+json", "APPLICATION/JSON"])
+@pytest.mark.parametrize(
+    "content_type",
+    [
+        "application/json",
+        "application/json; charset=utf-8",
+        "application/vnd.api+json",
+        "APPLICATION/JSON",
+    ],
+)
 def test_json_content_types_accepted(client: TestClient, content_type: str) -> None:
-    r = client.post("/items", content=b'{"name": "x", "price": 1}', headers={"content-type": content_type})
+    r = client.post(
+        "/items", content=b'{"name": "x", "price": 1}', headers={"content-type": content_type}
+    )
     assert r.status_code == 201
 
 
@@ -242,14 +292,21 @@ def test_no_content_type_is_parsed_as_json_like_fastapi(client: TestClient) -> N
 def test_dataclass_and_typeddict(client: TestClient) -> None:
     assert client.post("/point", json={"x": 1, "y": 2}).json() == {"sum": 3}
     assert client.post("/point", json={"x": 1}).json()["detail"][0]["loc"] == ["body", "y"]
-    assert client.post("/movie", json={"title": "t", "year": 1999}).json() == {"title": "t", "year": 1999}
+    assert client.post("/movie", json={"title": "t", "year": 1999}).json() == {
+        "title": "t",
+        "year": 1999,
+    }
     assert client.post("/movie", json={"title": "t"}).status_code == 422
 
 
 def test_embed_single(client: TestClient) -> None:
     assert client.post("/embed", json={"item": {"name": "x", "price": 2}}).json()["name"] == "x"
     r = client.post("/embed", json={"name": "x", "price": 2})
-    assert r.json() == {"detail": [{"type": "missing", "loc": ["body", "item"], "msg": "Field required", "input": None}]}
+    assert r.json() == {
+        "detail": [
+            {"type": "missing", "loc": ["body", "item"], "msg": "Field required", "input": None}
+        ]
+    }
 
 
 def test_several_bodies_embed_and_report_all_errors(client: TestClient) -> None:
@@ -258,7 +315,12 @@ def test_several_bodies_embed_and_report_all_errors(client: TestClient) -> None:
     r = client.post("/multi", json={"item": {"name": "x"}})
     assert r.json() == {
         "detail": [
-            {"type": "missing", "loc": ["body", "item", "price"], "msg": "Field required", "input": {"name": "x"}},
+            {
+                "type": "missing",
+                "loc": ["body", "item", "price"],
+                "msg": "Field required",
+                "input": {"name": "x"},
+            },
             {"type": "missing", "loc": ["body", "k"], "msg": "Field required", "input": None},
         ]
     }
@@ -282,7 +344,10 @@ def test_optional_body(client: TestClient) -> None:
 
 
 def test_list_of_models(client: TestClient) -> None:
-    assert client.post("/list", json=[{"name": "a", "price": 1}, {"name": "b", "price": 2}]).json() == 2
+    assert (
+        client.post("/list", json=[{"name": "a", "price": 1}, {"name": "b", "price": 2}]).json()
+        == 2
+    )
     r = client.post("/list", json=[{"name": "a", "price": 1}, {"name": "b"}])
     assert r.json()["detail"][0]["loc"] == ["body", 1, "price"]
 
@@ -305,7 +370,13 @@ def test_oversized_streamed_body_without_content_length(raw: Any) -> None:
     calls.clear()
     app = make_app()
     chunk = {"type": "http.request", "body": b"x" * 600, "more_body": True}
-    result = raw(app, "POST", "/items", headers=[(b"content-type", b"application/json")], messages=[chunk, chunk, chunk])
+    result = raw(
+        app,
+        "POST",
+        "/items",
+        headers=[(b"content-type", b"application/json")],
+        messages=[chunk, chunk, chunk],
+    )
     assert result.status == 413
     assert calls == []
 
@@ -318,8 +389,13 @@ def test_invalid_content_length_is_400(raw: Any) -> None:
 def test_disconnect_mid_body_runs_nothing_and_sends_nothing(raw: Any) -> None:
     calls.clear()
     app = make_app()
-    messages = [{"type": "http.request", "body": b'{"name": "x",', "more_body": True}, {"type": "http.disconnect"}]
-    result = raw(app, "POST", "/items", headers=[(b"content-type", b"application/json")], messages=messages)
+    messages = [
+        {"type": "http.request", "body": b'{"name": "x",', "more_body": True},
+        {"type": "http.disconnect"},
+    ]
+    result = raw(
+        app, "POST", "/items", headers=[(b"content-type", b"application/json")], messages=messages
+    )
     assert result.messages == []
     assert calls == []
     ok = raw(
@@ -335,7 +411,11 @@ def test_disconnect_mid_body_runs_nothing_and_sends_nothing(raw: Any) -> None:
 def test_chunked_body_is_joined(raw: Any) -> None:
     app = make_app()
     parts = [b'{"name": ', b'"x", "pr', b'ice": 2}']
-    messages = [{"type": "http.request", "body": p, "more_body": i < 2} for i, p in enumerate(parts)]
-    result = raw(app, "POST", "/items", headers=[(b"content-type", b"application/json")], messages=messages)
+    messages = [
+        {"type": "http.request", "body": p, "more_body": i < 2} for i, p in enumerate(parts)
+    ]
+    result = raw(
+        app, "POST", "/items", headers=[(b"content-type", b"application/json")], messages=messages
+    )
     assert result.status == 201
     assert msgspec.json.decode(result.body) == {"name": "x", "price": 2.0, "n": 0}

@@ -1,11 +1,9 @@
 """Depends: nesting, caching, classes, generators and teardown, overrides, injected objects."""
 
-
 from collections.abc import AsyncIterator, Iterator
 from typing import Annotated, Any
 
 import pytest
-from fasterapi_testing import TestClient
 
 from fasterapi_core import (
     BackgroundTasks,
@@ -20,6 +18,7 @@ from fasterapi_core import (
     Security,
     SecurityScopes,
 )
+from fasterapi_testing import TestClient
 
 
 def test_nested_and_cached_once_per_request() -> None:
@@ -150,7 +149,14 @@ def test_generator_teardown_runs_after_response_and_sees_errors() -> None:
     events.clear()
     r = client.get("/fail")
     assert r.status_code == 500
-    assert events == ["sync enter", "async enter", "async saw ValueError", "async exit", "sync saw ValueError", "sync exit"]
+    assert events == [
+        "sync enter",
+        "async enter",
+        "async saw ValueError",
+        "async exit",
+        "sync saw ValueError",
+        "sync exit",
+    ]
     assert client.get("/ok").status_code == 200
 
 
@@ -275,8 +281,7 @@ def test_request_response_background_injected_in_dependencies() -> None:
     app = Faster()
 
     @app.get("/x", status_code=200)
-    def x(path: str = Depends(dep), response: Response = None, tasks: BackgroundTasks = None) -> dict[str, str]:  # type: ignore[assignment]
-        assert response is not None and tasks is not None
+    def x(response: Response, tasks: BackgroundTasks, path: str = Depends(dep)) -> dict[str, str]:
         response.status_code = 203
         tasks.add_task(done.append, "handler-task")
         return {"path": path}

@@ -9,11 +9,11 @@ import uuid
 from typing import Annotated, Any, Literal, Optional
 
 import pytest
-from fasterapi_testing import TestClient
 
 from fasterapi_core import Cookie, Faster, Header, Path, Query
 from fasterapi_core.exceptions import FastAPIError
 from fasterapi_core.params import QueryInfo
+from fasterapi_testing import TestClient
 
 
 class Color(enum.Enum):
@@ -173,12 +173,38 @@ def test_scalar_types_convert(client: TestClient, query: str, expected: dict[str
 @pytest.mark.parametrize(
     ("query", "error"),
     [
-        ("b=maybe", {"type": "bool_parsing", "msg": "Input should be a valid boolean, unable to interpret input"}),
+        (
+            "b=maybe",
+            {
+                "type": "bool_parsing",
+                "msg": "Input should be a valid boolean, unable to interpret input",
+            },
+        ),
         ("dec=abc", {"type": "decimal_parsing", "msg": "Input should be a valid decimal"}),
-        ("c=z", {"type": "enum", "msg": "Input should be 'a' or 'b'", "ctx": {"expected": "'a' or 'b'"}}),
+        (
+            "c=z",
+            {
+                "type": "enum",
+                "msg": "Input should be 'a' or 'b'",
+                "ctx": {"expected": "'a' or 'b'"},
+            },
+        ),
         ("lv=7", {"type": "enum", "msg": "Input should be 1 or 2", "ctx": {"expected": "1 or 2"}}),
-        ("lit=q", {"type": "literal_error", "msg": "Input should be 'x' or 'y'", "ctx": {"expected": "'x' or 'y'"}}),
-        ("fl=x", {"type": "float_parsing", "msg": "Input should be a valid number, unable to parse string as a number"}),
+        (
+            "lit=q",
+            {
+                "type": "literal_error",
+                "msg": "Input should be 'x' or 'y'",
+                "ctx": {"expected": "'x' or 'y'"},
+            },
+        ),
+        (
+            "fl=x",
+            {
+                "type": "float_parsing",
+                "msg": "Input should be a valid number, unable to parse string as a number",
+            },
+        ),
         ("u=zz", {"type": "uuid_parsing"}),
         ("d=nope", {"type": "datetime_from_date_parsing"}),
         ("day=2020-13-01", {"type": "date_from_datetime_parsing"}),
@@ -273,20 +299,30 @@ def test_list_item_errors_have_index(client: TestClient) -> None:
 
 def test_required_list_missing(client: TestClient) -> None:
     r = client.get("/lists")
-    assert r.json()["detail"] == [{"type": "missing", "loc": ["query", "req"], "msg": "Field required", "input": None}]
+    assert r.json()["detail"] == [
+        {"type": "missing", "loc": ["query", "req"], "msg": "Field required", "input": None}
+    ]
 
 
 def test_headers(client: TestClient) -> None:
     r = client.get(
         "/headers",
-        headers=[("X-Token", "t"), ("User-Agent", "ua"), ("x_raw_name", "raw"), ("X-Many", "1"), ("X-Many", "2")],
+        headers=[
+            ("X-Token", "t"),
+            ("User-Agent", "ua"),
+            ("x_raw_name", "raw"),
+            ("X-Many", "1"),
+            ("X-Many", "2"),
+        ],
     )
     assert r.json() == {"x_token": "t", "ua": "ua", "raw": "raw", "many": ["1", "2"]}
 
 
 def test_header_missing(client: TestClient) -> None:
     r = client.get("/headers")
-    assert r.json()["detail"] == [{"type": "missing", "loc": ["header", "x-token"], "msg": "Field required", "input": None}]
+    assert r.json()["detail"] == [
+        {"type": "missing", "loc": ["header", "x-token"], "msg": "Field required", "input": None}
+    ]
 
 
 def test_cookies(client: TestClient) -> None:
@@ -304,7 +340,9 @@ def test_malformed_cookie_does_not_hide_others(client: TestClient) -> None:
 
 def test_cookie_missing(client: TestClient) -> None:
     r = client.get("/cookies")
-    assert r.json()["detail"] == [{"type": "missing", "loc": ["cookie", "session"], "msg": "Field required", "input": None}]
+    assert r.json()["detail"] == [
+        {"type": "missing", "loc": ["cookie", "session"], "msg": "Field required", "input": None}
+    ]
 
 
 def test_alias(client: TestClient) -> None:

@@ -4,11 +4,11 @@ import asyncio
 from typing import Any
 
 import pytest
-from fasterapi_testing import TestClient
 
 from fasterapi_core import ClientDisconnect, Faster, HTTPConnection, Request
 from fasterapi_core.datastructures import Address
 from fasterapi_core.request import parse_cookies
+from fasterapi_testing import TestClient
 
 
 def scope(**extra: Any) -> dict[str, Any]:
@@ -19,7 +19,12 @@ def scope(**extra: Any) -> dict[str, Any]:
         "path": "/api/items",
         "root_path": "/api",
         "query_string": b"a=1&a=2&b=%zz&c=%ff",
-        "headers": [(b"host", b"example.org"), (b"cookie", b'a=1; bad; b="2"'), (b"x-up", b"v"), (b"cookie", b"c=3")],
+        "headers": [
+            (b"host", b"example.org"),
+            (b"cookie", b'a=1; bad; b="2"'),
+            (b"x-up", b"v"),
+            (b"cookie", b"c=3"),
+        ],
         "server": ("example.org", 443),
         "client": ("1.2.3.4", 5678),
         **extra,
@@ -28,7 +33,8 @@ def scope(**extra: Any) -> dict[str, Any]:
 
 def receiver(*chunks: bytes, disconnect: bool = False) -> Any:
     messages: list[dict[str, Any]] = [
-        {"type": "http.request", "body": c, "more_body": i < len(chunks) - 1} for i, c in enumerate(chunks)
+        {"type": "http.request", "body": c, "more_body": i < len(chunks) - 1}
+        for i, c in enumerate(chunks)
     ]
     if disconnect:
         messages[-1]["more_body"] = True
@@ -64,7 +70,9 @@ def test_connection_properties() -> None:
 
 
 def test_connection_without_client_or_host() -> None:
-    conn = HTTPConnection({"type": "http", "path": "/x", "headers": [], "server": ("h", 8080), "scheme": "http"})
+    conn = HTTPConnection(
+        {"type": "http", "path": "/x", "headers": [], "server": ("h", 8080), "scheme": "http"}
+    )
     assert conn.client is None
     assert str(conn.url) == "http://h:8080/x"
     assert str(HTTPConnection({"type": "http", "path": "/x", "headers": []}).url) == "/x"
@@ -149,7 +157,9 @@ def test_push_promise_only_when_supported() -> None:
 
     async def main() -> None:
         await Request(scope(), receiver(b""), send).send_push_promise("/style.css")
-        await Request(scope(extensions={"http.response.push": {}}), receiver(b""), send).send_push_promise("/s.css")
+        await Request(
+            scope(extensions={"http.response.push": {}}), receiver(b""), send
+        ).send_push_promise("/s.css")
 
     asyncio.run(main())
     assert [m["path"] for m in sent] == ["/s.css"]

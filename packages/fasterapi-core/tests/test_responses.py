@@ -12,7 +12,6 @@ from typing import Any
 
 import msgspec
 import pytest
-from fasterapi_testing import TestClient
 
 from fasterapi_core import (
     BackgroundTask,
@@ -25,9 +24,12 @@ from fasterapi_core import (
     Response,
     StreamingResponse,
 )
+from fasterapi_testing import TestClient
 
 
-def run(app: Any, scope: dict[str, Any], incoming: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+def run(
+    app: Any, scope: dict[str, Any], incoming: list[dict[str, Any]] | None = None
+) -> list[dict[str, Any]]:
     sent: list[dict[str, Any]] = []
     queue = list(incoming or [{"type": "http.request", "body": b""}])
 
@@ -44,8 +46,16 @@ def run(app: Any, scope: dict[str, Any], incoming: list[dict[str, Any]] | None =
     return sent
 
 
-def http_scope(method: str = "GET", headers: list[tuple[bytes, bytes]] | None = None) -> dict[str, Any]:
-    return {"type": "http", "method": method, "path": "/", "headers": headers or [], "query_string": b""}
+def http_scope(
+    method: str = "GET", headers: list[tuple[bytes, bytes]] | None = None
+) -> dict[str, Any]:
+    return {
+        "type": "http",
+        "method": method,
+        "path": "/",
+        "headers": headers or [],
+        "query_string": b"",
+    }
 
 
 def body_of(messages: list[dict[str, Any]]) -> bytes:
@@ -140,7 +150,16 @@ def test_set_and_delete_cookie() -> None:
     r.delete_cookie("old")
     cookies = [v.decode() for k, v in r.raw_headers if k == b"set-cookie"]
     assert cookies[0].startswith("session=abc;")
-    for part in ("Max-Age=10", "Path=/p", "Domain=example.org", "Secure", "HttpOnly", "SameSite=strict", "Partitioned", "2030"):
+    for part in (
+        "Max-Age=10",
+        "Path=/p",
+        "Domain=example.org",
+        "Secure",
+        "HttpOnly",
+        "SameSite=strict",
+        "Partitioned",
+        "2030",
+    ):
         assert part in cookies[0]
     assert "SameSite" not in cookies[1]
     assert "Max-Age=0" in cookies[2]
@@ -178,9 +197,17 @@ def test_streaming_async_and_sync() -> None:
         yield b"d"
 
     done: list[str] = []
-    assert body_of(run(StreamingResponse(agen(), background=BackgroundTask(done.append, "x")), http_scope())) == b"ab"
+    assert (
+        body_of(
+            run(
+                StreamingResponse(agen(), background=BackgroundTask(done.append, "x")), http_scope()
+            )
+        )
+        == b"ab"
+    )
     assert body_of(run(StreamingResponse(gen(), media_type="text/plain"), http_scope())) == b"cd"
-    assert body_of(run(StreamingResponse(iter([b"1", "2"])), http_scope())) == b"12"
+    mixed: list[str | bytes] = [b"1", "2"]
+    assert body_of(run(StreamingResponse(iter(mixed)), http_scope())) == b"12"
     assert body_of(run(StreamingResponse(gen()), http_scope("HEAD"))) == b""
     assert done == ["x"]
 
@@ -216,7 +243,9 @@ def test_streaming_stops_and_closes_on_disconnect() -> None:
             await asyncio.sleep(0)
 
         done: list[int] = []
-        await StreamingResponse(content, background=BackgroundTask(done.append, 1))(http_scope(), receive, send)
+        await StreamingResponse(content, background=BackgroundTask(done.append, 1))(
+            http_scope(), receive, send
+        )
         assert done == []
 
     asyncio.run(scenario(endless()))
@@ -263,7 +292,12 @@ def test_file_full(data_file: Path) -> None:
 
 
 def test_file_non_ascii_filename_and_inline(data_file: Path) -> None:
-    r = FileResponse(data_file, filename="résumé.txt", content_disposition_type="inline", stat_result=os.stat(data_file))
+    r = FileResponse(
+        data_file,
+        filename="résumé.txt",
+        content_disposition_type="inline",
+        stat_result=os.stat(data_file),
+    )
     assert r.headers["content-disposition"] == "inline; filename*=utf-8''r%C3%A9sum%C3%A9.txt"
     assert r.headers["content-length"] == str(128 * 1024)
 
@@ -278,7 +312,12 @@ def test_file_head(data_file: Path) -> None:
 def test_file_conditional_304(data_file: Path) -> None:
     first = headers_of(run(FileResponse(data_file), http_scope()))
     etag, modified = first["etag"], first["last-modified"]
-    for header in [(b"if-none-match", etag.encode()), (b"if-none-match", b'"x", ' + etag.encode()), (b"if-none-match", b"*"), (b"if-modified-since", modified.encode())]:
+    for header in [
+        (b"if-none-match", etag.encode()),
+        (b"if-none-match", b'"x", ' + etag.encode()),
+        (b"if-none-match", b"*"),
+        (b"if-modified-since", modified.encode()),
+    ]:
         sent = run(FileResponse(data_file), http_scope(headers=[header]))
         assert sent[0]["status"] == 304, header
         assert body_of(sent) == b""
@@ -286,13 +325,22 @@ def test_file_conditional_304(data_file: Path) -> None:
     assert sent[0]["status"] == 200
     sent = run(FileResponse(data_file), http_scope(headers=[(b"if-modified-since", b"garbage")]))
     assert sent[0]["status"] == 200
-    sent = run(FileResponse(data_file), http_scope(headers=[(b"if-modified-since", b"Mon, 01 Jan 1990 00:00:00 GMT")]))
+    sent = run(
+        FileResponse(data_file),
+        http_scope(headers=[(b"if-modified-since", b"Mon, 01 Jan 1990 00:00:00 GMT")]),
+    )
     assert sent[0]["status"] == 200
 
 
 @pytest.mark.parametrize(
     ("spec", "start", "end"),
-    [("bytes=0-9", 0, 10), ("bytes=100-", 100, 128 * 1024), ("bytes=-5", 128 * 1024 - 5, 128 * 1024), ("bytes=0-999999", 0, 128 * 1024), ("bytes=0-4,3-9", 0, 10)],
+    [
+        ("bytes=0-9", 0, 10),
+        ("bytes=100-", 100, 128 * 1024),
+        ("bytes=-5", 128 * 1024 - 5, 128 * 1024),
+        ("bytes=0-999999", 0, 128 * 1024),
+        ("bytes=0-4,3-9", 0, 10),
+    ],
 )
 def test_file_single_range(data_file: Path, spec: str, start: int, end: int) -> None:
     sent = run(FileResponse(data_file), http_scope(headers=[(b"range", spec.encode())]))
@@ -321,7 +369,18 @@ def test_file_multiple_ranges(data_file: Path) -> None:
     assert body_of(head) == b""
 
 
-@pytest.mark.parametrize("spec", ["bytes=999999-", "bytes=5-1", "bytes=abc", "bytes=-0", "bytes=-", "bytes=1-2-3", "bytes=" + ",".join(["0-1"] * 5000)])
+@pytest.mark.parametrize(
+    "spec",
+    [
+        "bytes=999999-",
+        "bytes=5-1",
+        "bytes=abc",
+        "bytes=-0",
+        "bytes=-",
+        "bytes=1-2-3",
+        "bytes=" + ",".join(["0-1"] * 5000),
+    ],
+)
 def test_file_unsatisfiable_or_malformed_range_is_416(data_file: Path, spec: str) -> None:
     sent = run(FileResponse(data_file), http_scope(headers=[(b"range", spec.encode())]))
     assert sent[0]["status"] == 416
@@ -336,9 +395,15 @@ def test_file_unknown_range_unit_is_ignored(data_file: Path, spec: str) -> None:
 
 def test_file_if_range(data_file: Path) -> None:
     etag = headers_of(run(FileResponse(data_file), http_scope()))["etag"]
-    match = run(FileResponse(data_file), http_scope(headers=[(b"range", b"bytes=0-1"), (b"if-range", etag.encode())]))
+    match = run(
+        FileResponse(data_file),
+        http_scope(headers=[(b"range", b"bytes=0-1"), (b"if-range", etag.encode())]),
+    )
     assert match[0]["status"] == 206
-    stale = run(FileResponse(data_file), http_scope(headers=[(b"range", b"bytes=0-1"), (b"if-range", b'"old"')]))
+    stale = run(
+        FileResponse(data_file),
+        http_scope(headers=[(b"range", b"bytes=0-1"), (b"if-range", b'"old"')]),
+    )
     assert stale[0]["status"] == 200
 
 

@@ -5,7 +5,6 @@ from typing import Any
 
 import msgspec
 import pytest
-from fasterapi_testing import TestClient
 
 from fasterapi_core import (
     BackgroundTask,
@@ -18,6 +17,7 @@ from fasterapi_core import (
     Response,
 )
 from fasterapi_core.routing import APIRoute, generate_unique_id
+from fasterapi_testing import TestClient
 
 
 class UserOut(msgspec.Struct):
@@ -132,7 +132,10 @@ def client() -> TestClient:
 def test_response_model_filters_extra_fields(client: TestClient) -> None:
     assert client.get("/filtered").json() == {"name": "a", "age": 3, "nick": None}
     assert client.get("/annotated").json() == {"name": "b", "age": 0, "nick": None}
-    assert client.get("/list").json() == [{"name": "a", "age": 0, "nick": None}, {"name": "b", "age": 2, "nick": None}]
+    assert client.get("/list").json() == [
+        {"name": "a", "age": 0, "nick": None},
+        {"name": "b", "age": 2, "nick": None},
+    ]
     assert client.get("/attrs").json() == {"name": "r", "age": 0, "nick": None}
 
 
@@ -261,8 +264,12 @@ def test_operation_spec_describes_params_and_body() -> None:
     route = next(r for r in app.routes if isinstance(r, APIRoute) and r.name == "create")
     spec = route.operation_spec()
     assert spec.path == "/items/{item_id}"
-    assert [(p.name, p.location, p.required) for p in spec.params] == [("item_id", "path", True), ("q", "query", False)]
-    assert spec.body is not None and spec.body.params[0].name == "item"
+    assert [(p.name, p.location, p.required) for p in spec.params] == [
+        ("item_id", "path", True),
+        ("q", "query", False),
+    ]
+    assert spec.body is not None
+    assert spec.body.params[0].name == "item"
     assert spec.status_code == 201
     assert spec.docstring == "Create an item."
     document = app.openapi()

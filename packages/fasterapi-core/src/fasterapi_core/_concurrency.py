@@ -17,7 +17,12 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 
-__all__ = ("configure_thread_pool", "default_thread_pool_size", "iterate_in_threadpool", "run_in_threadpool")
+__all__ = (
+    "configure_thread_pool",
+    "default_thread_pool_size",
+    "iterate_in_threadpool",
+    "run_in_threadpool",
+)
 
 
 def default_thread_pool_size() -> int:
@@ -63,7 +68,11 @@ async def run_in_threadpool(func: Callable[..., T], *args: Any, **kwargs: Any) -
     """
     loop = asyncio.get_running_loop()
     ctx = contextvars.copy_context()
-    call = functools.partial(ctx.run, func, *args, **kwargs) if kwargs else functools.partial(ctx.run, func, *args)
+    call = (
+        functools.partial(ctx.run, func, *args, **kwargs)
+        if kwargs
+        else functools.partial(ctx.run, func, *args)
+    )
     executor = _executor if _executor is not None else _get_executor()
     return await loop.run_in_executor(executor, call)
 
@@ -85,5 +94,5 @@ async def iterate_in_threadpool(iterable: Iterable[T]) -> AsyncIterator[T]:
     while True:
         try:
             yield await run_in_threadpool(_next, it)
-        except _Exhausted:
+        except _Exhausted:  # noqa: PERF203 - the loop ends here
             return

@@ -12,11 +12,9 @@ import inspect
 import logging
 import re
 import traceback
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, MutableMapping, Sequence
 from contextlib import AbstractAsyncContextManager, AbstractContextManager
 from typing import Any, TypeVar
-
-from fasterapi_router import RadixRouter
 
 from fasterapi_core._concurrency import configure_thread_pool, run_in_threadpool
 from fasterapi_core.datastructures import URL, State
@@ -33,7 +31,13 @@ from fasterapi_core.exceptions import (
     WebSocketRequestValidationError,
 )
 from fasterapi_core.request import ClientDisconnect, Request
-from fasterapi_core.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response, encode_json
+from fasterapi_core.responses import (
+    JSONResponse,
+    PlainTextResponse,
+    RedirectResponse,
+    Response,
+    encode_json,
+)
 from fasterapi_core.routing import (
     APIRoute,
     APIWebSocketRoute,
@@ -42,18 +46,22 @@ from fasterapi_core.routing import (
     Mount,
     generate_unique_id,
 )
+from fasterapi_router import RadixRouter
 
 __all__ = ("DependencyOverrides", "FastAPI", "Faster", "Middleware")
 
 logger = logging.getLogger("fasterapi")
 
 F = TypeVar("F", bound=Callable[..., Any])
-ASGIApp = Callable[[dict[str, Any], Any, Any], Awaitable[None]]
+ASGIApp = Callable[[MutableMapping[str, Any], Any, Any], Awaitable[None]]
 
 _CT_JSON = (b"content-type", b"application/json")
 _NOT_FOUND = b'{"detail":"Not Found"}'
 _NOT_ALLOWED = b'{"detail":"Method Not Allowed"}'
-_NOT_FOUND_HEADERS = [(b"content-type", b"application/json"), (b"content-length", str(len(_NOT_FOUND)).encode())]
+_NOT_FOUND_HEADERS = [
+    (b"content-type", b"application/json"),
+    (b"content-length", str(len(_NOT_FOUND)).encode()),
+]
 
 
 class Middleware:
@@ -360,7 +368,9 @@ class Faster:
 
             async def redoc_html(req: Request) -> Response:
                 root_path = req.scope.get("root_path", "").rstrip("/")
-                response: Response = get_redoc_html(openapi_url=root_path + openapi_url, title=f"{self.title} - ReDoc")
+                response: Response = get_redoc_html(
+                    openapi_url=root_path + openapi_url, title=f"{self.title} - ReDoc"
+                )
                 return response
 
             self.add_api_route(self.redoc_url, redoc_html, include_in_schema=False)
@@ -434,7 +444,12 @@ class Faster:
         return self.router.websocket(path, name, dependencies=dependencies)
 
     def add_api_websocket_route(
-        self, path: str, endpoint: Callable[..., Any], name: str | None = None, *, dependencies: Sequence[Any] | None = None
+        self,
+        path: str,
+        endpoint: Callable[..., Any],
+        name: str | None = None,
+        *,
+        dependencies: Sequence[Any] | None = None,
     ) -> None:
         """Register a WebSocket endpoint."""
         self.router.add_api_websocket_route(path, endpoint, name, dependencies=dependencies)
@@ -471,7 +486,9 @@ class Faster:
             raise RuntimeError("Cannot add middleware after an application has started")
         self.user_middleware.insert(0, Middleware(middleware_class, *args, **kwargs))
 
-    def exception_handler(self, exc_class_or_status_code: int | type[Exception]) -> Callable[[F], F]:
+    def exception_handler(
+        self, exc_class_or_status_code: int | type[Exception]
+    ) -> Callable[[F], F]:
         """Decorator: handle an exception class (or an HTTPException status code).
 
         The handler gets `(request, exc)`, may be sync or async, and returns a Response.
@@ -483,7 +500,9 @@ class Faster:
 
         return decorator
 
-    def add_exception_handler(self, exc_class_or_status_code: int | type[Exception], handler: Callable[..., Any]) -> None:
+    def add_exception_handler(
+        self, exc_class_or_status_code: int | type[Exception], handler: Callable[..., Any]
+    ) -> None:
         """Handle an exception class (or an HTTPException status code) with `handler`."""
         self.exception_handlers[exc_class_or_status_code] = handler
 
@@ -498,7 +517,7 @@ class Faster:
             app = entry.cls(app, *entry.args, **entry.kwargs)
         return _ServerErrorGuard(app, self)
 
-    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+    async def __call__(self, scope: MutableMapping[str, Any], receive: Any, send: Any) -> None:
         """The ASGI entry point."""
         scope["app"] = self
         stack = self.middleware_stack
@@ -530,7 +549,7 @@ class Faster:
         except Exception as exc:
             await self._handle_error(scope, receive, send, exc)
 
-    async def _dispatch(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+    async def _dispatch(self, scope: MutableMapping[str, Any], receive: Any, send: Any) -> None:
         kind = scope["type"]
         if kind == "http":
             path = scope["path"]
@@ -553,18 +572,20 @@ class Faster:
         elif kind == "lifespan":
             await self._lifespan_loop(scope, receive, send)
 
-    async def _http_miss(self, scope: dict[str, Any], receive: Any, send: Any, path: str) -> None:
+    async def _http_miss(
+        self, scope: MutableMapping[str, Any], receive: Any, send: Any, path: str
+    ) -> None:
         for mount in self._mounts:
             if mount.matches(path):
                 try:
                     await mount.handle(scope, receive, send, path)
-                except Exception as exc:
-                    await self._handle_error(scope, receive, send, exc)
+                except Exception as mount_error:
+                    await self._handle_error(scope, receive, send, mount_error)
                 return
         allowed = self._radix.allowed_methods(path)
         if allowed:
-            exc = HTTPException(405, headers={"Allow": ", ".join(sorted(allowed))})
-            await self._handle_error(scope, receive, send, exc)
+            not_allowed = HTTPException(405, headers={"Allow": ", ".join(sorted(allowed))})
+            await self._handle_error(scope, receive, send, not_allowed)
             return
         if self.redirect_slashes and path != "/":
             other = path[:-1] if path.endswith("/") else path + "/"
@@ -579,7 +600,9 @@ class Faster:
             await self._handle_error(scope, receive, send, HTTPException(404))
             return
         await send({"type": "http.response.start", "status": 404, "headers": _NOT_FOUND_HEADERS})
-        await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else _NOT_FOUND})
+        await send(
+            {"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else _NOT_FOUND}
+        )
 
     def _lookup_handler(self, exc: Exception) -> Callable[..., Any] | None:
         handlers = self.exception_handlers
@@ -593,7 +616,9 @@ class Faster:
                 return handler
         return None
 
-    async def _handle_error(self, scope: dict[str, Any], receive: Any, send: Any, exc: Exception) -> None:
+    async def _handle_error(
+        self, scope: MutableMapping[str, Any], receive: Any, send: Any, exc: Exception
+    ) -> None:
         if exc.__dict__.get("_fasterapi_response_started"):
             raise exc  # the response is half sent: only the server can end it (as in Starlette)
         if isinstance(exc, ClientDisconnect):
@@ -603,8 +628,19 @@ class Faster:
             # PERF: the default 422 needs no Request object and no handler call
             # (benchmarks/bench_core.py::invalid).
             body = encode_json({"detail": exc.errors()})  # type: ignore[attr-defined]
-            await send({"type": "http.response.start", "status": 422, "headers": [_CT_JSON, (b"content-length", str(len(body)).encode())]})
-            await send({"type": "http.response.body", "body": b"" if scope.get("method") == "HEAD" else body})
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 422,
+                    "headers": [_CT_JSON, (b"content-length", str(len(body)).encode())],
+                }
+            )
+            await send(
+                {
+                    "type": "http.response.body",
+                    "body": b"" if scope.get("method") == "HEAD" else body,
+                }
+            )
             return
         if handler is not None:
             request = Request(scope, receive, send)
@@ -619,10 +655,13 @@ class Faster:
             except Exception as handler_error:
                 if handler_error.__dict__.get("_fasterapi_response_started"):
                     raise
-                exc = handler_error
+                await self._server_error(scope, receive, send, handler_error)
+                return
         await self._server_error(scope, receive, send, exc)
 
-    async def _server_error(self, scope: dict[str, Any], receive: Any, send: Any, exc: BaseException) -> None:
+    async def _server_error(
+        self, scope: MutableMapping[str, Any], receive: Any, send: Any, exc: BaseException
+    ) -> None:
         logger.error("Exception in ASGI application", exc_info=(type(exc), exc, exc.__traceback__))
         handler = self.exception_handlers.get(500) or self.exception_handlers.get(Exception)
         if handler is not None:
@@ -644,7 +683,7 @@ class Faster:
 
     # -- websockets ----------------------------------------------------------------------------
 
-    async def _websocket(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+    async def _websocket(self, scope: MutableMapping[str, Any], receive: Any, send: Any) -> None:
         path = scope["path"]
         root_path = scope.get("root_path")
         if root_path and path.startswith(root_path):
@@ -685,12 +724,16 @@ class Faster:
                 if inspect.isawaitable(result):
                     await result
                 return
-            logger.error("Exception in WebSocket endpoint", exc_info=(type(exc), exc, exc.__traceback__))
+            logger.error(
+                "Exception in WebSocket endpoint", exc_info=(type(exc), exc, exc.__traceback__)
+            )
             await _ws_close(send, 1011, "")
 
     # -- lifespan ----------------------------------------------------------------------------
 
-    async def _lifespan_loop(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+    async def _lifespan_loop(
+        self, scope: MutableMapping[str, Any], receive: Any, send: Any
+    ) -> None:
         message = await receive()
         if message["type"] != "lifespan.startup":  # pragma: no cover - protocol violation
             return
@@ -705,7 +748,9 @@ class Faster:
                 state = await context.__aenter__()
                 if state is not None:
                     if "state" not in scope:
-                        raise RuntimeError('The server does not support "state" in the lifespan scope.')
+                        raise RuntimeError(
+                            'The server does not support "state" in the lifespan scope.'
+                        )
                     scope["state"].update(state)
         except BaseException:
             await send({"type": "lifespan.startup.failed", "message": traceback.format_exc()})
@@ -735,7 +780,7 @@ class _ServerErrorGuard:
         self.app = app
         self.owner = owner
 
-    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+    async def __call__(self, scope: MutableMapping[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
@@ -757,7 +802,9 @@ class _ServerErrorGuard:
 
 def _router_template(path: str) -> str:
     """Our templates for the radix router: plain `{name}` (we convert types), `{name:path}` kept."""
-    return _TEMPLATE.sub(lambda m: "{" + m.group(1) + (":path" if m.group(2) == "path" else "") + "}", path)
+    return _TEMPLATE.sub(
+        lambda m: "{" + m.group(1) + (":path" if m.group(2) == "path" else "") + "}", path
+    )
 
 
 _TEMPLATE = re.compile(r"{([^{}:]+)(?::([^{}]*))?}")
@@ -795,4 +842,3 @@ async def _ws_close(send: Any, code: int, reason: str) -> None:
         await send({"type": "websocket.close", "code": code, "reason": reason})
     except Exception:  # pragma: no cover - the socket is already gone
         logger.debug("websocket close failed", exc_info=True)
-

@@ -65,7 +65,7 @@ class BackgroundTasks(BackgroundTask):
         for task in self.tasks:
             try:
                 await task()
-            except Exception:
+            except Exception:  # noqa: PERF203 - one failing task must not stop the others
                 logger.exception("background task %r failed", getattr(task, "func", task))
 
 
@@ -73,5 +73,5 @@ def _is_async_callable(obj: Any) -> bool:
     while hasattr(obj, "func") and type(obj).__name__ == "partial":
         obj = obj.func
     return inspect.iscoroutinefunction(obj) or (
-        callable(obj) and inspect.iscoroutinefunction(getattr(obj, "__call__", None))
+        callable(obj) and inspect.iscoroutinefunction(type(obj).__call__)
     )

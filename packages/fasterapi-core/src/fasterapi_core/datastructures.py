@@ -248,7 +248,9 @@ class Headers(Mapping[str, str]):
         elif raw is not None:
             self._raw = raw if isinstance(raw, list) else list(raw)
         elif scope is not None:
-            self._raw = scope["headers"] if isinstance(scope["headers"], list) else list(scope["headers"])
+            self._raw = (
+                scope["headers"] if isinstance(scope["headers"], list) else list(scope["headers"])
+            )
         else:
             self._raw = []
 
@@ -260,9 +262,7 @@ class Headers(Mapping[str, str]):
     def _items(self) -> list[tuple[str, str]]:
         if self._list is None:
             # Servers send lower-case names already (ASGI spec); lower() again is cheap insurance.
-            self._list = [
-                (k.decode("latin-1").lower(), v.decode("latin-1")) for k, v in self._raw
-            ]
+            self._list = [(k.decode("latin-1").lower(), v.decode("latin-1")) for k, v in self._raw]
         return self._list
 
     def _lookup(self) -> dict[str, str]:

@@ -12,7 +12,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from fasterapi_core.exceptions import HTTPException, RequestValidationError, WebSocketRequestValidationError
+from fasterapi_core.exceptions import (
+    HTTPException,
+    RequestValidationError,
+    WebSocketRequestValidationError,
+)
 from fasterapi_core.responses import JSONResponse, Response
 
 __all__ = (
@@ -30,12 +34,16 @@ async def http_exception_handler(request: Any, exc: HTTPException) -> Response:
     return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=headers)
 
 
-async def request_validation_exception_handler(request: Any, exc: RequestValidationError) -> JSONResponse:
+async def request_validation_exception_handler(
+    request: Any, exc: RequestValidationError
+) -> JSONResponse:
     """422 with `{"detail": [errors...]}`, FastAPI's shape."""
     return JSONResponse({"detail": exc.errors()}, status_code=422)
 
 
-async def websocket_request_validation_exception_handler(websocket: Any, exc: WebSocketRequestValidationError) -> None:
+async def websocket_request_validation_exception_handler(
+    websocket: Any, exc: WebSocketRequestValidationError
+) -> None:
     """Close the WebSocket with 1008 (policy violation) and the errors as the reason."""
     from fasterapi_core.responses import encode_json
 

@@ -168,7 +168,9 @@ class HeaderInfo(ParamInfo):
 
     location = "header"
 
-    def __init__(self, default: Any = Undefined, *, convert_underscores: bool = True, **kwargs: Any) -> None:
+    def __init__(
+        self, default: Any = Undefined, *, convert_underscores: bool = True, **kwargs: Any
+    ) -> None:
         super().__init__(default, **kwargs)
         self.convert_underscores = convert_underscores
 
@@ -229,7 +231,9 @@ class DependsInfo:
 
     __slots__ = ("dependency", "use_cache")
 
-    def __init__(self, dependency: Callable[..., Any] | None = None, *, use_cache: bool = True) -> None:
+    def __init__(
+        self, dependency: Callable[..., Any] | None = None, *, use_cache: bool = True
+    ) -> None:
         self.dependency = dependency
         self.use_cache = use_cache
 
@@ -254,7 +258,7 @@ class SecurityInfo(DependsInfo):
         self.scopes = list(scopes or ())
 
 
-def Path(default: Any = ..., **kwargs: Any) -> Any:  # noqa: N802 - FastAPI's name
+def Path(default: Any = ..., **kwargs: Any) -> Any:
     """Declare a path parameter: `item_id: int = Path(gt=0)`.
 
     Takes `ParamInfo`'s keywords (`alias`, `title`, `description`, `gt`, `ge`, `lt`, `le`,
@@ -263,7 +267,7 @@ def Path(default: Any = ..., **kwargs: Any) -> Any:  # noqa: N802 - FastAPI's na
     return PathInfo(default, **kwargs)
 
 
-def Query(default: Any = Undefined, **kwargs: Any) -> Any:  # noqa: N802
+def Query(default: Any = Undefined, **kwargs: Any) -> Any:
     """Declare a query parameter: `q: str | None = Query(None, max_length=50)`.
 
     Needed for lists from repeated keys (`tags: list[str] = Query([])`). Takes `ParamInfo`'s
@@ -272,7 +276,7 @@ def Query(default: Any = Undefined, **kwargs: Any) -> Any:  # noqa: N802
     return QueryInfo(default, **kwargs)
 
 
-def Header(default: Any = Undefined, *, convert_underscores: bool = True, **kwargs: Any) -> Any:  # noqa: N802
+def Header(default: Any = Undefined, *, convert_underscores: bool = True, **kwargs: Any) -> Any:
     """Declare a header parameter: `user_agent: str = Header()` reads `User-Agent`.
 
     Args:
@@ -283,12 +287,12 @@ def Header(default: Any = Undefined, *, convert_underscores: bool = True, **kwar
     return HeaderInfo(default, convert_underscores=convert_underscores, **kwargs)
 
 
-def Cookie(default: Any = Undefined, **kwargs: Any) -> Any:  # noqa: N802
+def Cookie(default: Any = Undefined, **kwargs: Any) -> Any:
     """Declare a cookie parameter: `session: str | None = Cookie(None)`."""
     return CookieInfo(default, **kwargs)
 
 
-def Body(  # noqa: N802
+def Body(
     default: Any = Undefined,
     *,
     embed: bool | None = None,
@@ -307,17 +311,24 @@ def Body(  # noqa: N802
     return BodyInfo(default, embed=embed, media_type=media_type, **kwargs)
 
 
-def Form(default: Any = Undefined, *, media_type: str = "application/x-www-form-urlencoded", **kwargs: Any) -> Any:  # noqa: N802
+def Form(
+    default: Any = Undefined,
+    *,
+    media_type: str = "application/x-www-form-urlencoded",
+    **kwargs: Any,
+) -> Any:
     """Declare a form field: `username: str = Form()`."""
     return FormInfo(default, media_type=media_type, **kwargs)
 
 
-def File(default: Any = Undefined, *, media_type: str = "multipart/form-data", **kwargs: Any) -> Any:  # noqa: N802
+def File(
+    default: Any = Undefined, *, media_type: str = "multipart/form-data", **kwargs: Any
+) -> Any:
     """Declare an uploaded file: `file: UploadFile = File()` or `data: bytes = File()`."""
     return FileInfo(default, media_type=media_type, **kwargs)
 
 
-def Depends(dependency: Callable[..., Any] | None = None, *, use_cache: bool = True) -> Any:  # noqa: N802
+def Depends(dependency: Callable[..., Any] | None = None, *, use_cache: bool = True) -> Any:
     """Declare a dependency: `db: Session = Depends(get_db)`.
 
     Args:
@@ -328,7 +339,7 @@ def Depends(dependency: Callable[..., Any] | None = None, *, use_cache: bool = T
     return DependsInfo(dependency, use_cache=use_cache)
 
 
-def Security(  # noqa: N802
+def Security(
     dependency: Callable[..., Any] | None = None,
     *,
     scopes: Sequence[str] | None = None,

@@ -8,8 +8,8 @@ that do not declare a `Request` parameter never get one built at all.
 from __future__ import annotations
 
 import json as _stdjson
-from collections.abc import AsyncIterator, Mapping
-from http.cookies import _unquote  # type: ignore[attr-defined]
+from collections.abc import AsyncIterator, Mapping, MutableMapping
+from http.cookies import _unquote
 from typing import TYPE_CHECKING, Any
 
 import msgspec
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 __all__ = ("ClientDisconnect", "HTTPConnection", "Request", "parse_cookies")
 
-Scope = dict[str, Any]
+Scope = MutableMapping[str, Any]
 
 
 async def _no_receive() -> dict[str, Any]:

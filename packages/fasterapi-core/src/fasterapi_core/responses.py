@@ -8,6 +8,7 @@ NUL or non-latin-1 characters raise `ValueError`, so nothing can split a header.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as _dt
 import enum
 import http.cookies
@@ -263,7 +264,9 @@ class RedirectResponse(Response):
         headers: Mapping[str, str] | None = None,
         background: BackgroundTask | None = None,
     ) -> None:
-        super().__init__(content=b"", status_code=status_code, headers=headers, background=background)
+        super().__init__(
+            content=b"", status_code=status_code, headers=headers, background=background
+        )
         self.raw_headers.append(
             encode_header("location", quote(str(url), safe=":/%#?=@[]!$&'()*+,;~"))
         )
@@ -337,17 +340,13 @@ class StreamingResponse(Response):
         it = self.body_iterator
         aclose = getattr(it, "aclose", None)
         if aclose is not None:
-            try:
+            with contextlib.suppress(Exception):
                 await aclose()
-            except Exception:  # pragma: no cover - best effort
-                pass
             return
         close = getattr(it, "close", None)
         if close is not None:
-            try:
+            with contextlib.suppress(Exception):
                 close()
-            except Exception:  # pragma: no cover - best effort
-                pass
 
     async def __call__(self, scope: Mapping[str, Any], receive: Receive, send: Send) -> None:
         """Stream the body while watching `receive` for a disconnect."""
@@ -522,7 +521,7 @@ class FileResponse(Response):
                 return
             self.stat_result = st
             self._set_stat_headers(st)
-        request_headers = {k: v for k, v in scope.get("headers", ())}
+        request_headers = dict(scope.get("headers", ()))
         size = st.st_size
         if self.status_code == 200 and method in ("GET", "HEAD"):
             if self._not_modified(request_headers):
@@ -570,10 +569,17 @@ class FileResponse(Response):
             return True
         value = if_range.decode("latin-1").strip()
         headers = self.headers
-        return value == headers.get("etag") or value == headers.get("last-modified")
+        return bool(value == headers.get("etag") or value == headers.get("last-modified"))
 
     async def _send_not_modified(self, send: Send) -> None:
-        keep = (b"etag", b"last-modified", b"cache-control", b"expires", b"vary", b"content-location")
+        keep = (
+            b"etag",
+            b"last-modified",
+            b"cache-control",
+            b"expires",
+            b"vary",
+            b"content-location",
+        )
         raw = [(k, v) for k, v in self.raw_headers if k in keep]
         await send({"type": "http.response.start", "status": 304, "headers": raw})
         await send({"type": "http.response.body", "body": b""})
@@ -591,7 +597,9 @@ class FileResponse(Response):
     async def _send_ranges(
         self, send: Send, ranges: list[tuple[int, int]], size: int, head: bool
     ) -> None:
-        base = [(k, v) for k, v in self.raw_headers if k not in (b"content-length", b"content-type")]
+        base = [
+            (k, v) for k, v in self.raw_headers if k not in (b"content-length", b"content-type")
+        ]
         content_type = self.headers.get("content-type", "application/octet-stream")
         if len(ranges) == 1:
             start, end = ranges[0]
@@ -673,4 +681,3 @@ async def _send_not_found(send: Send, head: bool) -> None:
         }
     )
     await send({"type": "http.response.body", "body": b"" if head else body})
-

@@ -14,7 +14,7 @@ import logging
 import re
 import types
 import typing
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, MutableMapping, Sequence
 from typing import Any, TypeVar
 
 import msgspec
@@ -80,7 +80,7 @@ class _DefaultPlaceholder:
         return bool(self.value)
 
 
-def Default(value: Any) -> Any:  # noqa: N802 - FastAPI's name
+def Default(value: Any) -> Any:
     """Wrap a default so routers can tell "not given" from an explicit value."""
     return _DefaultPlaceholder(value)
 
@@ -125,7 +125,11 @@ def _response_converter(model: Any) -> Callable[[Any], Any] | None:
         args = typing.get_args(model)
         if any(_is_response_class(a) for a in args):
             return None
-    if isinstance(model, type) and hasattr(model, "model_validate") and hasattr(model, "model_fields"):
+    if (
+        isinstance(model, type)
+        and hasattr(model, "model_validate")
+        and hasattr(model, "model_fields")
+    ):
 
         def convert_pydantic(value: Any) -> Any:
             if isinstance(value, model):
@@ -137,7 +141,10 @@ def _response_converter(model: Any) -> Callable[[Any], Any] | None:
             except Exception as exc:
                 if hasattr(exc, "errors"):
                     raise ResponseValidationError(
-                        [{**e, "loc": ["response", *e["loc"]]} for e in exc.errors(include_url=False)]
+                        [
+                            {**e, "loc": ["response", *e["loc"]]}
+                            for e in exc.errors(include_url=False)
+                        ]
                     ) from None
                 raise
 
@@ -162,13 +169,17 @@ def _response_converter(model: Any) -> Callable[[Any], Any] | None:
                 data = to_builtins(value)
             except Exception:
                 data = None
-            raise ResponseValidationError(validation_errors(exc, ["response"], data), body=value) from None
+            raise ResponseValidationError(
+                validation_errors(exc, ["response"], data), body=value
+            ) from None
         except TypeError:
             # Unusual objects: go through builtins first.
             try:
                 return convert(to_builtins(value, enc_hook=_to_builtins_hook), model, strict=False)
             except msgspec.ValidationError as exc:
-                raise ResponseValidationError(validation_errors(exc, ["response"]), body=value) from None
+                raise ResponseValidationError(
+                    validation_errors(exc, ["response"]), body=value
+                ) from None
 
     return convert_value
 
@@ -176,7 +187,11 @@ def _response_converter(model: Any) -> Callable[[Any], Any] | None:
 def _has_model(tp: Any) -> bool:
     """True when `tp` is, or contains, a Struct, dataclass, TypedDict or pydantic model."""
     if isinstance(tp, type):
-        if issubclass(tp, msgspec.Struct) or dataclasses.is_dataclass(tp) or typing.is_typeddict(tp):
+        if (
+            issubclass(tp, msgspec.Struct)
+            or dataclasses.is_dataclass(tp)
+            or typing.is_typeddict(tp)
+        ):
             return True
         return hasattr(tp, "model_validate") and hasattr(tp, "model_fields")
     return any(_has_model(arg) for arg in typing.get_args(tp))
@@ -204,7 +219,9 @@ def _prune(value: Any, *, drop_none: bool, include: Any, exclude: Any, top: bool
             out[key] = _prune(item, drop_none=drop_none, include=None, exclude=None, top=False)
         return out
     if isinstance(value, list):
-        return [_prune(v, drop_none=drop_none, include=include, exclude=exclude, top=top) for v in value]
+        return [
+            _prune(v, drop_none=drop_none, include=include, exclude=exclude, top=top) for v in value
+        ]
     return value
 
 
@@ -277,7 +294,9 @@ class APIRoute(BaseRoute):
         self.path = path
         self.path_format = _openapi_path(path)
         self.endpoint = endpoint
-        self.name = name if name is not None else getattr(endpoint, "__name__", type(endpoint).__name__)
+        self.name = (
+            name if name is not None else getattr(endpoint, "__name__", type(endpoint).__name__)
+        )
         self.methods = {m.upper() for m in (methods or ("GET",))}
         self.status_code = status_code
         self.tags = list(tags or [])
@@ -336,7 +355,10 @@ class APIRoute(BaseRoute):
         self._fast_json = self.response_class is JSONResponse
         self._status = status_code or 200
         self._inline_json = (
-            self._fast_json and not self._pruning and self._status not in _NO_BODY and self._status >= 200
+            self._fast_json
+            and not self._pruning
+            and self._status not in _NO_BODY
+            and self._status >= 200
         )
         self._overrides_version = -1
         self.plan: Plan = self._compile()
@@ -353,7 +375,9 @@ class APIRoute(BaseRoute):
     def _compile(self) -> Plan:
         overrides = self._overrides()
         self._overrides_version = getattr(overrides, "version", 0)
-        plan = compile_plan(self.endpoint, self.path, dependencies=self.dependencies, overrides=overrides)
+        plan = compile_plan(
+            self.endpoint, self.path, dependencies=self.dependencies, overrides=overrides
+        )
         step = plan.steps[-1]
         # PERF: an endpoint without parameters or dependencies is awaited directly
         # (benchmarks/bench_core.py::health).
@@ -375,47 +399,53 @@ class APIRoute(BaseRoute):
 
     def clone(self, **changes: Any) -> APIRoute:
         """A copy of this route with some options changed (used by `include_router`)."""
-        options = dict(
-            response_model=self._response_model_option,
-            status_code=self.status_code,
-            tags=self.tags,
-            dependencies=self.dependencies,
-            summary=self.summary,
-            description=self.description,
-            response_description=self.response_description,
-            responses=self.responses,
-            deprecated=self.deprecated,
-            name=self.name,
-            methods=self.methods,
-            operation_id=self.operation_id,
-            response_model_include=self.response_model_include,
-            response_model_exclude=self.response_model_exclude,
-            response_model_by_alias=self.response_model_by_alias,
-            response_model_exclude_unset=self.response_model_exclude_unset,
-            response_model_exclude_defaults=self.response_model_exclude_defaults,
-            response_model_exclude_none=self.response_model_exclude_none,
-            include_in_schema=self.include_in_schema,
-            response_class=self._response_class_option,
-            dependency_overrides_provider=self.dependency_overrides_provider,
-            callbacks=self.callbacks,
-            openapi_extra=self.openapi_extra,
-            generate_unique_id_function=self._unique_id_option,
-            max_body_size=self._max_body_option,
-            default_max_body_size=self.max_body_size,
-            form_limits=self.form_limits,
-        )
+        options = {
+            "response_model": self._response_model_option,
+            "status_code": self.status_code,
+            "tags": self.tags,
+            "dependencies": self.dependencies,
+            "summary": self.summary,
+            "description": self.description,
+            "response_description": self.response_description,
+            "responses": self.responses,
+            "deprecated": self.deprecated,
+            "name": self.name,
+            "methods": self.methods,
+            "operation_id": self.operation_id,
+            "response_model_include": self.response_model_include,
+            "response_model_exclude": self.response_model_exclude,
+            "response_model_by_alias": self.response_model_by_alias,
+            "response_model_exclude_unset": self.response_model_exclude_unset,
+            "response_model_exclude_defaults": self.response_model_exclude_defaults,
+            "response_model_exclude_none": self.response_model_exclude_none,
+            "include_in_schema": self.include_in_schema,
+            "response_class": self._response_class_option,
+            "dependency_overrides_provider": self.dependency_overrides_provider,
+            "callbacks": self.callbacks,
+            "openapi_extra": self.openapi_extra,
+            "generate_unique_id_function": self._unique_id_option,
+            "max_body_size": self._max_body_option,
+            "default_max_body_size": self.max_body_size,
+            "form_limits": self.form_limits,
+        }
         path = changes.pop("path", self.path)
         options.update(changes)
         return APIRoute(path, self.endpoint, **options)
 
     # -- the request path -------------------------------------------------------------------
 
-    async def handle(self, scope: dict[str, Any], receive: Any, send: Any, path_params: dict[str, Any]) -> None:
+    async def handle(
+        self, scope: MutableMapping[str, Any], receive: Any, send: Any, path_params: dict[str, Any]
+    ) -> None:
         """Run the endpoint for one request and send its response."""
         # PERF: the fast paths below skip the generic plan runner, the temporary-response merge
         # and a coroutine frame or two each (benchmarks/bench_core.py::health, ::path, ::body).
         if self._direct:
-            value = await self.endpoint() if self._direct_async else await run_in_threadpool(self.endpoint)
+            value = (
+                await self.endpoint()
+                if self._direct_async
+                else await run_in_threadpool(self.endpoint)
+            )
             if self._inline_json and not isinstance(value, Response):
                 convert = self._convert_response
                 body = encode_json(value if convert is None else convert(value))
@@ -426,7 +456,12 @@ class APIRoute(BaseRoute):
                         "headers": [_CT_JSON, (_CONTENT_LENGTH, str(len(body)).encode())],
                     }
                 )
-                await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body})
+                await send(
+                    {
+                        "type": "http.response.body",
+                        "body": b"" if scope["method"] == "HEAD" else body,
+                    }
+                )
                 return
             ctx = Context(scope, receive, send, path_params)
             await self._send(value, ctx, scope, receive, send)
@@ -434,7 +469,9 @@ class APIRoute(BaseRoute):
         if self._single:
             ctx = Context(scope, receive, send, path_params)
             try:
-                if self._body_plan is not None and not await self._read_body(self.plan, ctx, scope, receive):
+                if self._body_plan is not None and not await self._read_body(
+                    self.plan, ctx, scope, receive
+                ):
                     return  # the client went away: nothing to answer
                 kwargs = {name: extract(ctx) for name, extract in self._args}
                 if ctx.errors:
@@ -454,7 +491,12 @@ class APIRoute(BaseRoute):
                             "headers": [_CT_JSON, (_CONTENT_LENGTH, str(len(body)).encode())],
                         }
                     )
-                    await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body})
+                    await send(
+                        {
+                            "type": "http.response.body",
+                            "body": b"" if scope["method"] == "HEAD" else body,
+                        }
+                    )
                     if ctx.background is not None:
                         await ctx.background()
                     return
@@ -466,9 +508,8 @@ class APIRoute(BaseRoute):
         plan = self._current_plan()
         ctx = Context(scope, receive, send, path_params)
         try:
-            if plan.body is not None:
-                if not await self._read_body(plan, ctx, scope, receive):
-                    return  # the client went away: nothing to answer
+            if plan.body is not None and not await self._read_body(plan, ctx, scope, receive):
+                return  # the client went away: nothing to answer
             value = await run_steps(plan, ctx)
         except BaseException as exc:
             if ctx.exits:
@@ -486,7 +527,12 @@ class APIRoute(BaseRoute):
                         "headers": [_CT_JSON, (_CONTENT_LENGTH, str(len(body)).encode())],
                     }
                 )
-                await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body})
+                await send(
+                    {
+                        "type": "http.response.body",
+                        "body": b"" if scope["method"] == "HEAD" else body,
+                    }
+                )
                 if ctx.background is not None:
                     await ctx.background()
             else:
@@ -505,21 +551,34 @@ class APIRoute(BaseRoute):
         if ctx.request is not None:
             await _close_form(ctx)
 
-    async def _invalid(self, ctx: Context, scope: dict[str, Any], receive: Any, send: Any) -> None:
+    async def _invalid(
+        self, ctx: Context, scope: MutableMapping[str, Any], receive: Any, send: Any
+    ) -> None:
         """Answer a validation failure: FastAPI's 422 directly, unless the app has its own handler."""
         provider = self.dependency_overrides_provider
         handlers = getattr(provider, "exception_handlers", None)
-        if handlers is not None and handlers.get(RequestValidationError) is request_validation_exception_handler:
+        if (
+            handlers is not None
+            and handlers.get(RequestValidationError) is request_validation_exception_handler
+        ):
             # PERF: no exception, no Request, no handler call (benchmarks/bench_core.py::invalid).
             body = encode_json({"detail": ctx.errors})
             await send(
-                {"type": "http.response.start", "status": 422, "headers": [_CT_JSON, (_CONTENT_LENGTH, str(len(body)).encode())]}
+                {
+                    "type": "http.response.start",
+                    "status": 422,
+                    "headers": [_CT_JSON, (_CONTENT_LENGTH, str(len(body)).encode())],
+                }
             )
-            await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body})
+            await send(
+                {"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body}
+            )
             return
         raise RequestValidationError(ctx.errors)
 
-    async def _read_body(self, plan: Plan, ctx: Context, scope: dict[str, Any], receive: Any) -> bool:
+    async def _read_body(
+        self, plan: Plan, ctx: Context, scope: MutableMapping[str, Any], receive: Any
+    ) -> bool:
         body_plan = plan.body
         assert body_plan is not None
         if body_plan.kind == "form":
@@ -532,7 +591,7 @@ class APIRoute(BaseRoute):
             except ClientDisconnect:
                 return False
             request._form = form
-            await body_plan.read(ctx, form)  # type: ignore[func-returns-value]
+            await body_plan.read(ctx, form)
             return True
         content_type: bytes | None = None
         length: bytes | None = None
@@ -576,7 +635,9 @@ class APIRoute(BaseRoute):
         body_plan.read(ctx, body)
         return True
 
-    async def _send(self, value: Any, ctx: Context, scope: dict[str, Any], receive: Any, send: Any) -> None:
+    async def _send(
+        self, value: Any, ctx: Context, scope: MutableMapping[str, Any], receive: Any, send: Any
+    ) -> None:
         if isinstance(value, Response):
             background = ctx.background
             if background is not None and value.background is None:
@@ -605,7 +666,9 @@ class APIRoute(BaseRoute):
         response.background = ctx.background
         await _call_response(response, scope, receive, send)
 
-    async def _send_json(self, value: Any, temp: Any, scope: dict[str, Any], send: Any) -> None:
+    async def _send_json(
+        self, value: Any, temp: Any, scope: MutableMapping[str, Any], send: Any
+    ) -> None:
         status = self.status_code or 200
         if temp is not None and temp.status_code is not None:
             status = temp.status_code
@@ -629,7 +692,9 @@ class APIRoute(BaseRoute):
 
             def drop_defaults(obj: Any) -> Any:
                 if isinstance(obj, dict):
-                    return {k: v for k, v in obj.items() if not (k in defaults and defaults[k] == v)}
+                    return {
+                        k: v for k, v in obj.items() if not (k in defaults and defaults[k] == v)
+                    }
                 if isinstance(obj, list):
                     return [drop_defaults(o) for o in obj]
                 return obj
@@ -673,7 +738,12 @@ class APIRoute(BaseRoute):
             body = BodySpec(
                 params=[
                     ParamSpec(
-                        name=f.alias, location="body", annotation=f.annotation, required=f.required, default=f.default, param=f.info
+                        name=f.alias,
+                        location="body",
+                        annotation=f.annotation,
+                        required=f.required,
+                        default=f.default,
+                        param=f.info,
                     )
                     for f in plan.body.fields
                 ],
@@ -695,14 +765,16 @@ class APIRoute(BaseRoute):
         return OperationSpec(
             path=self.path_format,
             methods=sorted(self.methods),
-            name=self.name,
+            name=str(self.name),
             summary=self.summary,
             description=self.description,
             docstring=inspect.getdoc(self.endpoint) if self.endpoint.__doc__ else None,
             tags=list(self.tags),
             deprecated=self.deprecated,
             operation_id=self.operation_id,
-            unique_id=self.unique_id if self.generate_unique_id_function is not generate_unique_id else None,
+            unique_id=self.unique_id
+            if self.generate_unique_id_function is not generate_unique_id
+            else None,
             status_code=self.status_code,
             response_model=self.response_model,
             response_media_type=media_type,
@@ -730,7 +802,9 @@ def _body_media_type(plan: Plan) -> str:
     if body.kind == "form":
         from fasterapi_core.params import FileInfo
 
-        files = any(isinstance(f.info, FileInfo) or "UploadFile" in repr(f.annotation) for f in body.fields)
+        files = any(
+            isinstance(f.info, FileInfo) or "UploadFile" in repr(f.annotation) for f in body.fields
+        )
         return "multipart/form-data" if files else "application/x-www-form-urlencoded"
     return body.media_type
 
@@ -763,7 +837,9 @@ class _Started:
         self.started = False
 
 
-async def _call_response(response: Any, scope: dict[str, Any], receive: Any, send: Any) -> None:
+async def _call_response(
+    response: Any, scope: MutableMapping[str, Any], receive: Any, send: Any
+) -> None:
     """Call a Response; an error after the start message is marked so the app re-raises it."""
     state = _Started()
 
@@ -861,26 +937,33 @@ class APIWebSocketRoute(BaseRoute):
         provider = self.dependency_overrides_provider
         overrides = getattr(provider, "dependency_overrides", {}) if provider is not None else {}
         self._overrides_version = getattr(overrides, "version", 0)
-        return compile_plan(self.endpoint, self.path, dependencies=self.dependencies, overrides=overrides)
+        return compile_plan(
+            self.endpoint, self.path, dependencies=self.dependencies, overrides=overrides
+        )
 
     def clone(self, **changes: Any) -> APIWebSocketRoute:
         """A copy with some options changed (used by `include_router`)."""
-        options = dict(
-            name=self.name,
-            dependencies=self.dependencies,
-            dependency_overrides_provider=self.dependency_overrides_provider,
-            max_message_size=self.max_message_size,
-        )
+        options = {
+            "name": self.name,
+            "dependencies": self.dependencies,
+            "dependency_overrides_provider": self.dependency_overrides_provider,
+            "max_message_size": self.max_message_size,
+        }
         path = changes.pop("path", self.path)
         options.update(changes)
         return APIWebSocketRoute(path, self.endpoint, **options)
 
-    async def handle(self, scope: dict[str, Any], receive: Any, send: Any, path_params: dict[str, Any]) -> None:
+    async def handle(
+        self, scope: MutableMapping[str, Any], receive: Any, send: Any, path_params: dict[str, Any]
+    ) -> None:
         """Run the endpoint for one WebSocket connection."""
         from fasterapi_core.websocket import WebSocket
 
         provider = self.dependency_overrides_provider
-        if provider is not None and getattr(provider.dependency_overrides, "version", 0) != self._overrides_version:
+        if (
+            provider is not None
+            and getattr(provider.dependency_overrides, "version", 0) != self._overrides_version
+        ):
             self.plan = self._compile()
         ctx = Context(scope, receive, send, path_params)
         ctx.websocket = WebSocket(scope, receive, send, max_message_size=self.max_message_size)
@@ -925,7 +1008,9 @@ class Mount(BaseRoute):
         prefix = self.path
         return not prefix or route_path == prefix or route_path.startswith(prefix + "/")
 
-    async def handle(self, scope: dict[str, Any], receive: Any, send: Any, route_path: str) -> None:
+    async def handle(
+        self, scope: MutableMapping[str, Any], receive: Any, send: Any, route_path: str
+    ) -> None:
         """Call the mounted app with the child scope."""
         root_path = scope.get("root_path", "")
         child = dict(scope)
@@ -999,7 +1084,9 @@ class FasterRouter:
             if not prefix.startswith("/"):
                 raise FastAPIError("A path prefix must start with '/'")
             if prefix.endswith("/"):
-                raise FastAPIError("A path prefix must not end with '/', as the routes will start with '/'")
+                raise FastAPIError(
+                    "A path prefix must not end with '/', as the routes will start with '/'"
+                )
         self.prefix = prefix
         self.tags = list(tags or [])
         self.dependencies = list(dependencies or [])
@@ -1080,7 +1167,9 @@ class FasterRouter:
             response_model_exclude_defaults=response_model_exclude_defaults,
             response_model_exclude_none=response_model_exclude_none,
             include_in_schema=include_in_schema and self.include_in_schema,
-            response_class=response_class if not isinstance(response_class, _DefaultPlaceholder) else self.default_response_class,
+            response_class=response_class
+            if not isinstance(response_class, _DefaultPlaceholder)
+            else self.default_response_class,
             name=name,
             dependency_overrides_provider=self.dependency_overrides_provider,
             callbacks=[*self.callbacks, *(callbacks or [])] or None,
@@ -1093,7 +1182,9 @@ class FasterRouter:
         )
         self._register(route)
 
-    def api_route(self, path: str, *, methods: Sequence[str] | None = None, **options: Any) -> Callable[[F], F]:
+    def api_route(
+        self, path: str, *, methods: Sequence[str] | None = None, **options: Any
+    ) -> Callable[[F], F]:
         """Decorator form of `add_api_route`; returns the function unchanged."""
 
         def decorator(func: F) -> F:
@@ -1198,13 +1289,17 @@ class FasterRouter:
             if not prefix.startswith("/"):
                 raise FastAPIError("A path prefix must start with '/'")
             if prefix.endswith("/"):
-                raise FastAPIError("A path prefix must not end with '/', as the routes will start with '/'")
+                raise FastAPIError(
+                    "A path prefix must not end with '/', as the routes will start with '/'"
+                )
         for route in router.routes:
             if isinstance(route, APIRoute):
                 response_class = route._response_class_option
                 if isinstance(response_class, _DefaultPlaceholder):
                     response_class = _first_explicit(
-                        router.default_response_class, default_response_class, self.default_response_class
+                        router.default_response_class,
+                        default_response_class,
+                        self.default_response_class,
                     )
                 unique = _first_explicit(
                     route._unique_id_option,
@@ -1219,20 +1314,31 @@ class FasterRouter:
                     responses={**self.responses, **(responses or {}), **route.responses},
                     response_class=response_class,
                     deprecated=route.deprecated or deprecated or self.deprecated,
-                    include_in_schema=route.include_in_schema and include_in_schema and self.include_in_schema,
-                    callbacks=[*self.callbacks, *(callbacks or []), *(route.callbacks or [])] or None,
+                    include_in_schema=route.include_in_schema
+                    and include_in_schema
+                    and self.include_in_schema,
+                    callbacks=[*self.callbacks, *(callbacks or []), *(route.callbacks or [])]
+                    or None,
                     dependency_overrides_provider=self.dependency_overrides_provider,
                     generate_unique_id_function=unique,
-                    max_body_size=route._max_body_option if route._max_body_option is not None else self.max_body_size,
+                    max_body_size=route._max_body_option
+                    if route._max_body_option is not None
+                    else self.max_body_size,
                     default_max_body_size=self._default_max_body(),
-                    form_limits=route.form_limits if route.form_limits is not None else self.form_limits,
+                    form_limits=route.form_limits
+                    if route.form_limits is not None
+                    else self.form_limits,
                 )
                 self._register(new)
             elif isinstance(route, APIWebSocketRoute):
                 self._register(
                     route.clone(
                         path=self.prefix + prefix + route.path,
-                        dependencies=[*self.dependencies, *(dependencies or []), *route.dependencies],
+                        dependencies=[
+                            *self.dependencies,
+                            *(dependencies or []),
+                            *route.dependencies,
+                        ],
                         dependency_overrides_provider=self.dependency_overrides_provider,
                         max_message_size=self.websocket_max_message_size,
                     )
@@ -1267,8 +1373,10 @@ class FasterRouter:
             path = route.path
             for key, value in path_params.items():
                 text = value.value if isinstance(value, enum.Enum) else value
-                path = re.sub(r"{" + re.escape(key) + r"(?::[^{}]*)?}", str(text).replace("\\", "\\\\"), path)
-            return path
+                path = re.sub(
+                    r"{" + re.escape(key) + r"(?::[^{}]*)?}", str(text).replace("\\", "\\\\"), path
+                )
+            return str(path)
         raise NoMatchFound(name, path_params)
 
     def on_event(self, event_type: str) -> Callable[[F], F]:

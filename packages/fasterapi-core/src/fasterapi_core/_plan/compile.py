@@ -20,13 +20,17 @@ import msgspec
 
 from fasterapi_core._concurrency import run_in_threadpool
 from fasterapi_core._plan.context import Context
-from fasterapi_core._plan.convert import Invalid, is_optional, make_checks, make_converter, strip_optional
+from fasterapi_core._plan.convert import (
+    Invalid,
+    make_checks,
+    make_converter,
+    strip_optional,
+)
 from fasterapi_core._plan.errors import json_invalid, validation_errors
 from fasterapi_core.background import BackgroundTasks
 from fasterapi_core.exceptions import FastAPIError, RequestValidationError
 from fasterapi_core.params import (
     BodyInfo,
-    CookieInfo,
     DependsInfo,
     FileInfo,
     FormInfo,
@@ -103,9 +107,7 @@ def _is_scalar(tp: Any) -> bool:
     if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
         return all(_is_scalar(a) for a in typing.get_args(tp))
     if isinstance(tp, type):
-        if _is_model(tp) or issubclass(tp, (Mapping, list, set, tuple, frozenset)):
-            return False
-        return True
+        return not (_is_model(tp) or issubclass(tp, (Mapping, list, set, tuple, frozenset)))
     return False
 
 
@@ -155,7 +157,9 @@ class BodyPlan:
     kind: str  # "json" | "form"
     fields: list[Field]
     embed: bool
-    read: Callable[[Context, Any], None]  # fills ctx.body_values (or appends errors)
+    read: Callable[
+        [Context, Any], Any
+    ]  # fills ctx.body_values (or appends errors); async for forms
     media_type: str
 
 
@@ -204,7 +208,10 @@ def _signature(call: Any) -> inspect.Signature:
         except Exception:  # pragma: no cover - unresolved forward references
             hints = {}
         return sig.replace(
-            parameters=[p.replace(annotation=hints.get(p.name, p.annotation)) for p in sig.parameters.values()]
+            parameters=[
+                p.replace(annotation=hints.get(p.name, p.annotation))
+                for p in sig.parameters.values()
+            ]
         )
 
 
@@ -233,7 +240,9 @@ def analyse(
     scopes: Sequence[str] = (),
 ) -> Dependant:
     """Inspect `call`'s signature and classify every parameter (recursively for Depends)."""
-    dependant = Dependant(call=call, kind=_callable_kind(call), fields=[], sub=[], specials=[], scopes=list(scopes))
+    dependant = Dependant(
+        call=call, kind=_callable_kind(call), fields=[], sub=[], specials=[], scopes=list(scopes)
+    )
     for param in _signature(call).parameters.values():
         if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD):
             continue
@@ -283,7 +292,11 @@ def analyse(
             else:
                 info = BodyInfo(default)
         location = info.location
-        if isinstance(info, PathInfo) and param.name not in path_names and (info.alias or param.name) not in path_names:
+        if (
+            isinstance(info, PathInfo)
+            and param.name not in path_names
+            and (info.alias or param.name) not in path_names
+        ):
             raise FastAPIError(f"path parameter {param.name!r} is not in the path template")
         alias = info.alias or param.name
         if isinstance(info, HeaderInfo) and info.alias is None and info.convert_underscores:
@@ -300,7 +313,15 @@ def analyse(
         if location == "path":
             required = True
         dependant.fields.append(
-            Field(name=param.name, alias=alias, location=location, annotation=base, info=info, required=required, default=field_default)
+            Field(
+                name=param.name,
+                alias=alias,
+                location=location,
+                annotation=base,
+                info=info,
+                required=required,
+                default=field_default,
+            )
         )
     return dependant
 
@@ -333,7 +354,9 @@ def _scalar_extractor(field: Field) -> Extractor:
     get_default = _default_getter(field)
     # PERF: a plain immutable default is returned as is, without calling a getter
     # (benchmarks/bench_core.py::query).
-    constant = field.info.default_factory is None and not isinstance(field.default, (list, dict, set))
+    constant = field.info.default_factory is None and not isinstance(
+        field.default, (list, dict, set)
+    )
     default = field.default
     get_query = Context.query
     get_headers = Context.headers
@@ -389,7 +412,9 @@ def _scalar_extractor(field: Field) -> Extractor:
     return extract
 
 
-def _list_extractor(field: Field, source: Callable[[Context], Mapping[str, list[str]]]) -> Extractor:
+def _list_extractor(
+    field: Field, source: Callable[[Context], Mapping[str, list[str]]]
+) -> Extractor:
     alias = field.alias
     loc = field.location
     item = _sequence_item(field.annotation)
@@ -398,7 +423,9 @@ def _list_extractor(field: Field, source: Callable[[Context], Mapping[str, list[
     list_check = make_checks(field.info, is_list=True)
     required = field.required
     get_default = _default_getter(field)
-    container = typing.get_origin(strip_optional(field.annotation)) or strip_optional(field.annotation)
+    container = typing.get_origin(strip_optional(field.annotation)) or strip_optional(
+        field.annotation
+    )
     if container not in (set, frozenset, tuple):
         container = list
 
@@ -505,9 +532,17 @@ def _model_decoder(tp: Any) -> tuple[Callable[[bytes], Any], Callable[[Any], Any
 def _pydantic_errors(exc: Exception, prefix: list[Any]) -> list[dict[str, Any]]:
     errors = []
     for err in exc.errors(include_url=False):  # type: ignore[attr-defined]
-        item = {"type": err["type"], "loc": [*prefix, *err["loc"]], "msg": err["msg"], "input": err.get("input")}
+        item = {
+            "type": err["type"],
+            "loc": [*prefix, *err["loc"]],
+            "msg": err["msg"],
+            "input": err.get("input"),
+        }
         if "ctx" in err:
-            item["ctx"] = {k: (v if isinstance(v, (str, int, float, bool)) or v is None else str(v)) for k, v in err["ctx"].items()}
+            item["ctx"] = {
+                k: (v if isinstance(v, (str, int, float, bool)) or v is None else str(v))
+                for k, v in err["ctx"].items()
+            }
         errors.append(item)
     return errors
 
@@ -528,7 +563,9 @@ def _json_body_plan(fields: list[Field], embed: bool) -> BodyPlan:
         def read_single(ctx: Context, body: bytes) -> None:
             if not body:
                 if required:
-                    ctx.errors.append({"type": "missing", "loc": ["body"], "msg": "Field required", "input": None})
+                    ctx.errors.append(
+                        {"type": "missing", "loc": ["body"], "msg": "Field required", "input": None}
+                    )
                 else:
                     ctx.body_values[name] = get_default()
                 return
@@ -558,7 +595,9 @@ def _json_body_plan(fields: list[Field], embed: bool) -> BodyPlan:
     for field in fields:
         _, convert = _model_decoder(field.annotation)
         check = make_checks(field.info) if not _is_model(field.annotation) else None
-        converters.append((field.name, field.alias, field.required, _default_getter(field), convert, check))
+        converters.append(
+            (field.name, field.alias, field.required, _default_getter(field), convert, check)
+        )
 
     def read_embedded(ctx: Context, body: bytes) -> None:
         data: Any = None
@@ -575,7 +614,14 @@ def _json_body_plan(fields: list[Field], embed: bool) -> BodyPlan:
                 raw = _ABSENT
             if raw is _ABSENT:
                 if required:
-                    ctx.errors.append({"type": "missing", "loc": ["body", alias], "msg": "Field required", "input": None})
+                    ctx.errors.append(
+                        {
+                            "type": "missing",
+                            "loc": ["body", alias],
+                            "msg": "Field required",
+                            "input": None,
+                        }
+                    )
                 else:
                     values[name] = get_default()
                 continue
@@ -627,20 +673,49 @@ def _form_body_plan(fields: list[Field]) -> BodyPlan:
         wants_bytes = (item if item is not None else tp) is bytes
         convert = None if is_file else make_converter(item if item is not None else tp)
         check = make_checks(field.info, is_list=item is not None)
-        entries.append((field.name, field.alias, field.required, _default_getter(field), item is not None, is_file, wants_bytes, convert, check))
+        entries.append(
+            (
+                field.name,
+                field.alias,
+                field.required,
+                _default_getter(field),
+                item is not None,
+                is_file,
+                wants_bytes,
+                convert,
+                check,
+            )
+        )
 
     async def read_form_fields(ctx: Context, form: Any) -> None:
         values = ctx.body_values
-        for name, alias, required, get_default, is_list, is_file, wants_bytes, convert, check in entries:
+        for (
+            name,
+            alias,
+            required,
+            get_default,
+            is_list,
+            is_file,
+            wants_bytes,
+            convert,
+            check,
+        ) in entries:
             raws = form.getlist(alias) if form is not None else []
             raws = [r for r in raws if not (isinstance(r, str) and r == "")]
             if not raws:
                 if required:
-                    ctx.errors.append({"type": "missing", "loc": ["body", alias], "msg": "Field required", "input": None})
+                    ctx.errors.append(
+                        {
+                            "type": "missing",
+                            "loc": ["body", alias],
+                            "msg": "Field required",
+                            "input": None,
+                        }
+                    )
                 else:
                     values[name] = get_default()
                 continue
-            converted = []
+            converted: list[Any] = []
             failed = False
             for index, raw in enumerate(raws if is_list else raws[-1:]):
                 loc = ["body", alias, index] if is_list else ["body", alias]
@@ -649,13 +724,28 @@ def _form_body_plan(fields: list[Field]) -> BodyPlan:
                         if wants_bytes:
                             converted.append(raw.encode())
                             continue
-                        ctx.errors.append({"type": "value_error", "loc": loc, "msg": "Value error, Expected UploadFile, received: <class 'str'>", "input": raw, "ctx": {"error": {}}})
+                        ctx.errors.append(
+                            {
+                                "type": "value_error",
+                                "loc": loc,
+                                "msg": "Value error, Expected UploadFile, received: <class 'str'>",
+                                "input": raw,
+                                "ctx": {"error": {}},
+                            }
+                        )
                         failed = True
                         continue
                     converted.append(await raw.read() if wants_bytes else raw)
                     continue
                 if not isinstance(raw, str):
-                    ctx.errors.append({"type": "string_type", "loc": loc, "msg": "Input should be a valid string", "input": None})
+                    ctx.errors.append(
+                        {
+                            "type": "string_type",
+                            "loc": loc,
+                            "msg": "Input should be a valid string",
+                            "input": None,
+                        }
+                    )
                     failed = True
                     continue
                 try:
@@ -680,7 +770,7 @@ def _form_body_plan(fields: list[Field]) -> BodyPlan:
             else:
                 values[name] = converted[0]
 
-    return BodyPlan("form", fields, True, read_form_fields, _media_type(fields))  # type: ignore[arg-type]
+    return BodyPlan("form", fields, True, read_form_fields, _media_type(fields))
 
 
 def _is_upload(tp: Any) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import MutableMapping
 from typing import Any
 
 from fasterapi_core.background import BackgroundTasks
@@ -49,7 +50,9 @@ class Context:
         "websocket",
     )
 
-    def __init__(self, scope: dict[str, Any], receive: Any, send: Any, path_params: dict[str, Any]) -> None:
+    def __init__(
+        self, scope: MutableMapping[str, Any], receive: Any, send: Any, path_params: dict[str, Any]
+    ) -> None:
         self.scope = scope
         self.receive = receive
         self.send = send

@@ -24,7 +24,7 @@ __all__ = ("Invalid", "is_optional", "make_checks", "make_converter", "strip_opt
 _NoneType = type(None)
 
 
-class Invalid(Exception):  # noqa: N818 - private signal, not an error type users see
+class Invalid(Exception):
     """A value failed conversion or a constraint: carries pydantic's `type`, `msg`, `ctx`."""
 
     __slots__ = ("ctx", "kind", "msg")
@@ -45,7 +45,9 @@ class Invalid(Exception):  # noqa: N818 - private signal, not an error type user
 def is_optional(tp: Any) -> bool:
     """True for `X | None` / `Optional[X]`."""
     origin = typing.get_origin(tp)
-    return (origin is typing.Union or origin is types.UnionType) and _NoneType in typing.get_args(tp)
+    return (origin is typing.Union or origin is types.UnionType) and _NoneType in typing.get_args(
+        tp
+    )
 
 
 def strip_optional(tp: Any) -> Any:
@@ -65,7 +67,9 @@ def _to_int(raw: str) -> int:
     head, dot, tail = raw.partition(".")
     if dot and tail.strip("0") == "" and head.strip().lstrip("+-").isdigit():
         return int(head)
-    raise Invalid("int_parsing", "Input should be a valid integer, unable to parse string as an integer")
+    raise Invalid(
+        "int_parsing", "Input should be a valid integer, unable to parse string as an integer"
+    )
 
 
 def _to_float(raw: str) -> float:
@@ -113,7 +117,9 @@ def _to_uuid(raw: str) -> uuid.UUID:
         return uuid.UUID(raw)
     except ValueError:
         error = "invalid length or character"
-        raise Invalid("uuid_parsing", f"Input should be a valid UUID, {error}", {"error": error}) from None
+        raise Invalid(
+            "uuid_parsing", f"Input should be a valid UUID, {error}", {"error": error}
+        ) from None
 
 
 def _via_msgspec(tp: Any, kind: str, label: str) -> Callable[[str], Any]:
@@ -144,7 +150,11 @@ def _to_datetime(raw: str) -> dt.datetime:
     except (ValueError, OverflowError, OSError):
         pass
     error = "invalid datetime format"
-    raise Invalid("datetime_from_date_parsing", f"Input should be a valid datetime or date, {error}", {"error": error})
+    raise Invalid(
+        "datetime_from_date_parsing",
+        f"Input should be a valid datetime or date, {error}",
+        {"error": error},
+    )
 
 
 def _to_date(raw: str) -> dt.date:
@@ -152,7 +162,11 @@ def _to_date(raw: str) -> dt.date:
         return dt.date.fromisoformat(raw)
     except ValueError:
         error = "invalid date format"
-        raise Invalid("date_from_datetime_parsing", f"Input should be a valid date or datetime, {error}", {"error": error}) from None
+        raise Invalid(
+            "date_from_datetime_parsing",
+            f"Input should be a valid date or datetime, {error}",
+            {"error": error},
+        ) from None
 
 
 def _to_time(raw: str) -> dt.time:
@@ -160,7 +174,9 @@ def _to_time(raw: str) -> dt.time:
         return dt.time.fromisoformat(raw)
     except ValueError:
         error = "invalid time format"
-        raise Invalid("time_parsing", f"Input should be in a valid time format, {error}", {"error": error}) from None
+        raise Invalid(
+            "time_parsing", f"Input should be in a valid time format, {error}", {"error": error}
+        ) from None
 
 
 def _to_timedelta(raw: str) -> dt.timedelta:
@@ -168,10 +184,13 @@ def _to_timedelta(raw: str) -> dt.timedelta:
         return dt.timedelta(seconds=float(raw))
     except (ValueError, OverflowError):
         pass
-    return _timedelta_iso(raw)
+    value: dt.timedelta = _timedelta_iso(raw)
+    return value
 
 
-_timedelta_iso = _via_msgspec(dt.timedelta, "time_delta_parsing", "Input should be a valid timedelta")
+_timedelta_iso = _via_msgspec(
+    dt.timedelta, "time_delta_parsing", "Input should be a valid timedelta"
+)
 
 _SCALARS: dict[Any, Callable[[str], Any]] = {
     str: _to_str,
@@ -218,7 +237,9 @@ def _literal_converter(values: tuple[Any, ...]) -> Callable[[str], Any]:
         try:
             return table[raw]
         except KeyError:
-            raise Invalid("literal_error", f"Input should be {expected}", {"expected": expected}) from None
+            raise Invalid(
+                "literal_error", f"Input should be {expected}", {"expected": expected}
+            ) from None
 
     return conv
 
@@ -249,7 +270,12 @@ def make_converter(tp: Any) -> Callable[[str], Any]:
 
 _NUMBER_CHECKS = (
     ("gt", "greater_than", "Input should be greater than {}", lambda v, b: v > b),
-    ("ge", "greater_than_equal", "Input should be greater than or equal to {}", lambda v, b: v >= b),
+    (
+        "ge",
+        "greater_than_equal",
+        "Input should be greater than or equal to {}",
+        lambda v, b: v >= b,
+    ),
     ("lt", "less_than", "Input should be less than {}", lambda v, b: v < b),
     ("le", "less_than_equal", "Input should be less than or equal to {}", lambda v, b: v <= b),
 )
@@ -336,7 +362,9 @@ def _min_length(n: int, is_list: bool) -> Callable[[Any], None]:
                     {"field_type": "List", "min_length": n, "actual_length": size},
                 )
             raise Invalid(
-                "string_too_short", f"String should have at least {_plural(n, 'character')}", {"min_length": n}
+                "string_too_short",
+                f"String should have at least {_plural(n, 'character')}",
+                {"min_length": n},
             )
 
     return check
@@ -355,7 +383,9 @@ def _max_length(n: int, is_list: bool) -> Callable[[Any], None]:
                     {"field_type": "List", "max_length": n, "actual_length": size},
                 )
             raise Invalid(
-                "string_too_long", f"String should have at most {_plural(n, 'character')}", {"max_length": n}
+                "string_too_long",
+                f"String should have at most {_plural(n, 'character')}",
+                {"max_length": n},
             )
 
     return check

@@ -99,7 +99,7 @@ def _walk(data: Any, loc: list[Any]) -> Any:
     for part in loc:
         try:
             data = data[part]
-        except (KeyError, IndexError, TypeError):
+        except (KeyError, IndexError, TypeError):  # noqa: PERF203 - error path only
             return None
     return data
 
@@ -108,13 +108,22 @@ def _type_error(expected: str, got: str) -> tuple[str, str]:
     expected = expected.replace(" | null", "").replace("null | ", "")
     if expected == "int":
         if got == "str":
-            return "int_parsing", "Input should be a valid integer, unable to parse string as an integer"
+            return (
+                "int_parsing",
+                "Input should be a valid integer, unable to parse string as an integer",
+            )
         if got == "float":
-            return "int_from_float", "Input should be a valid integer, got a number with a fractional part"
+            return (
+                "int_from_float",
+                "Input should be a valid integer, got a number with a fractional part",
+            )
         return "int_type", "Input should be a valid integer"
     if expected == "float":
         if got == "str":
-            return "float_parsing", "Input should be a valid number, unable to parse string as a number"
+            return (
+                "float_parsing",
+                "Input should be a valid number, unable to parse string as a number",
+            )
         return "float_type", "Input should be a valid number"
     if expected == "str":
         return "string_type", "Input should be a valid string"
@@ -123,7 +132,10 @@ def _type_error(expected: str, got: str) -> tuple[str, str]:
             return "bool_parsing", "Input should be a valid boolean, unable to interpret input"
         return "bool_type", "Input should be a valid boolean"
     if expected == "object":
-        return "model_attributes_type", "Input should be a valid dictionary or object to extract fields from"
+        return (
+            "model_attributes_type",
+            "Input should be a valid dictionary or object to extract fields from",
+        )
     if expected == "array":
         return "list_type", "Input should be a valid list"
     if expected == "null":
@@ -139,15 +151,29 @@ def _convert_one(message: str, prefix: list[Any], data: Any) -> dict[str, Any]:
     text, loc = _split(message)
     if _ANY_KEY in loc:
         got = _TYPE.match(text)
-        loc = _fill_keys(data, loc, got.group(2) if got else None) if data is not _MISSING_VALUE else [p for p in loc if p is not _ANY_KEY]
+        loc = (
+            _fill_keys(data, loc, got.group(2) if got else None)
+            if data is not _MISSING_VALUE
+            else [p for p in loc if p is not _ANY_KEY]
+        )
     value = _walk(data, loc) if data is not _MISSING_VALUE else None
     ctx: dict[str, Any] | None = None
     if m := _MISSING.match(text):
-        return {"type": "missing", "loc": [*prefix, *loc, m.group(1)], "msg": "Field required", "input": value}
+        return {
+            "type": "missing",
+            "loc": [*prefix, *loc, m.group(1)],
+            "msg": "Field required",
+            "input": value,
+        }
     if m := _UNKNOWN.match(text):
         field = m.group(1)
         extra = value.get(field) if isinstance(value, dict) else None
-        return {"type": "extra_forbidden", "loc": [*prefix, *loc, field], "msg": "Extra inputs are not permitted", "input": extra}
+        return {
+            "type": "extra_forbidden",
+            "loc": [*prefix, *loc, field],
+            "msg": "Extra inputs are not permitted",
+            "input": extra,
+        }
     if m := _TYPE.match(text):
         kind, msg = _type_error(m.group(1), m.group(2))
     elif m := _BOUND.match(text):
@@ -165,29 +191,61 @@ def _convert_one(message: str, prefix: list[Any], data: Any) -> dict[str, Any]:
             ctx = {"min_length" if shortest else "max_length": n}
         else:
             word = "item" if n == 1 else "items"
-            size = len(value) if hasattr(value, "__len__") else 0
+            size = len(value) if isinstance(value, (list, str, dict)) else 0
             kind = "too_short" if shortest else "too_long"
             msg = f"List should have {'at least' if shortest else 'at most'} {n} {word} after validation, not {size}"
-            ctx = {"field_type": "List", "min_length" if shortest else "max_length": n, "actual_length": size}
+            ctx = {
+                "field_type": "List",
+                "min_length" if shortest else "max_length": n,
+                "actual_length": size,
+            }
     elif m := _PATTERN.match(text):
-        kind, msg, ctx = "string_pattern_mismatch", f"String should match pattern '{m.group(1)}'", {"pattern": m.group(1)}
+        kind, msg, ctx = (
+            "string_pattern_mismatch",
+            f"String should match pattern '{m.group(1)}'",
+            {"pattern": m.group(1)},
+        )
     elif m := _MULTIPLE.match(text):
         bound = _number(m.group(2))
-        kind, msg, ctx = "multiple_of", f"Input should be a multiple of {bound}", {"multiple_of": bound}
+        kind, msg, ctx = (
+            "multiple_of",
+            f"Input should be a multiple of {bound}",
+            {"multiple_of": bound},
+        )
     elif text.startswith("Invalid enum value"):
         kind, msg = "enum", "Input should be a valid enumeration member"
     elif text.startswith("Invalid value"):
         kind, msg = "literal_error", "Input should be one of the allowed values"
     elif text.startswith("Invalid UUID"):
-        kind, msg, ctx = "uuid_parsing", "Input should be a valid UUID, invalid character", {"error": "invalid character"}
+        kind, msg, ctx = (
+            "uuid_parsing",
+            "Input should be a valid UUID, invalid character",
+            {"error": "invalid character"},
+        )
     elif "datetime" in text:
-        kind, msg, ctx = "datetime_from_date_parsing", "Input should be a valid datetime or date, invalid format", {"error": "invalid format"}
+        kind, msg, ctx = (
+            "datetime_from_date_parsing",
+            "Input should be a valid datetime or date, invalid format",
+            {"error": "invalid format"},
+        )
     elif "date" in text:
-        kind, msg, ctx = "date_from_datetime_parsing", "Input should be a valid date or datetime, invalid format", {"error": "invalid format"}
+        kind, msg, ctx = (
+            "date_from_datetime_parsing",
+            "Input should be a valid date or datetime, invalid format",
+            {"error": "invalid format"},
+        )
     elif "time" in text:
-        kind, msg, ctx = "time_parsing", "Input should be in a valid time format, invalid format", {"error": "invalid format"}
+        kind, msg, ctx = (
+            "time_parsing",
+            "Input should be in a valid time format, invalid format",
+            {"error": "invalid format"},
+        )
     elif "duration" in text:
-        kind, msg, ctx = "time_delta_parsing", "Input should be a valid timedelta, invalid format", {"error": "invalid format"}
+        kind, msg, ctx = (
+            "time_delta_parsing",
+            "Input should be a valid timedelta, invalid format",
+            {"error": "invalid format"},
+        )
     elif "decimal" in text.lower():
         kind, msg = "decimal_parsing", "Input should be a valid decimal"
     else:
@@ -198,7 +256,9 @@ def _convert_one(message: str, prefix: list[Any], data: Any) -> dict[str, Any]:
     return error
 
 
-def validation_errors(exc: msgspec.ValidationError, prefix: list[Any], data: Any = _MISSING_VALUE) -> list[dict[str, Any]]:
+def validation_errors(
+    exc: msgspec.ValidationError, prefix: list[Any], data: Any = _MISSING_VALUE
+) -> list[dict[str, Any]]:
     """FastAPI error dicts for a msgspec `ValidationError`.
 
     Args:
@@ -217,15 +277,39 @@ def json_invalid(body: bytes, exc: Exception) -> dict[str, Any]:
     try:
         json.loads(body)
     except json.JSONDecodeError as std:
-        return {"type": "json_invalid", "loc": ["body", std.pos], "msg": "JSON decode error", "input": {}, "ctx": {"error": std.msg}}
+        return {
+            "type": "json_invalid",
+            "loc": ["body", std.pos],
+            "msg": "JSON decode error",
+            "input": {},
+            "ctx": {"error": std.msg},
+        }
     except (RecursionError, UnicodeDecodeError, ValueError):
         pass
     if isinstance(exc, UnicodeDecodeError):
         error = "Invalid UTF-8 in JSON"
-        return {"type": "json_invalid", "loc": ["body", exc.start], "msg": "JSON decode error", "input": {}, "ctx": {"error": error}}
+        return {
+            "type": "json_invalid",
+            "loc": ["body", exc.start],
+            "msg": "JSON decode error",
+            "input": {},
+            "ctx": {"error": error},
+        }
     if isinstance(exc, RecursionError):
         error = "JSON is nested too deeply"
-        return {"type": "json_invalid", "loc": ["body", 0], "msg": "JSON decode error", "input": {}, "ctx": {"error": error}}
+        return {
+            "type": "json_invalid",
+            "loc": ["body", 0],
+            "msg": "JSON decode error",
+            "input": {},
+            "ctx": {"error": error},
+        }
     m = _BYTE_POS.search(str(exc))
     pos = int(m.group(1)) if m else len(body)
-    return {"type": "json_invalid", "loc": ["body", pos], "msg": "JSON decode error", "input": {}, "ctx": {"error": str(exc)}}
+    return {
+        "type": "json_invalid",
+        "loc": ["body", pos],
+        "msg": "JSON decode error",
+        "input": {},
+        "ctx": {"error": str(exc)},
+    }
