@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import signal
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -55,3 +57,37 @@ def test_run_with_two_workers_starts_and_stops_cleanly(serve: Serve) -> None:
     assert log.count("Application startup complete") == 2
     assert log.count("Application shutdown complete") == 2
     assert "Traceback" not in log
+
+
+EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "todo" / "app.py"
+
+
+def test_todo_example_through_a_real_server(serve: Serve, tmp_path: Path) -> None:
+    env = {"TODO_DB": str(tmp_path / "todo.sqlite3"), "TODO_AUDIT_LOG": str(tmp_path / "audit.log")}
+    server = serve(str(EXAMPLE), cwd=tmp_path, env=env)
+    base = server.url
+
+    with connect(f"ws://127.0.0.1:{server.port}/ws") as ws:
+        created = httpx.post(base + "/todos", json={"title": "via uvicorn"})
+        assert created.status_code == 201
+        event = json.loads(ws.recv(timeout=5))
+        assert event == {"event": "created", "todo": created.json()}
+
+        upload = httpx.post(
+            base + "/todos/import", files={"file": ("todos.txt", b"first\nsecond\n", "text/plain")}
+        )
+        assert upload.status_code == 201
+        assert [t["title"] for t in upload.json()["created"]] == ["first", "second"]
+        assert json.loads(ws.recv(timeout=5))["todo"]["title"] == "first"
+
+    assert httpx.get(base + "/todos", params={"limit": 10}).json()["total"] == 3
+    assert httpx.get(base + "/todos", params={"q": "SEC"}).json()["total"] == 1
+    assert httpx.get(base + "/todos", params={"limit": 1000}).status_code == 422
+    assert httpx.get(base + "/docs").status_code == 200
+
+    assert server.stop() == 0
+    assert (tmp_path / "todo.sqlite3").is_file()
+    assert len((tmp_path / "audit.log").read_text().splitlines()) == 3
+    # Not "no Traceback at all": core logs a spurious error after each sync `yield`
+    # dependency teardown for now (see test_fastapi_scenarios.py's strict xfail).
+    assert "Exception in ASGI application" not in server.output()

@@ -11,22 +11,6 @@ NAMES_FILE = Path(__file__).with_name("fastapi_public_names.txt")
 # FastAPI names FasterAPI does not provide yet. Each is an xfail (strict, so that one
 # starting to work must be taken off this list), never a skip.
 KNOWN_GAPS = {
-    # The security scheme classes: another issue covers them. FasterAPI.security has
-    # Security and SecurityScopes, and raises an explanatory ImportError for these.
-    "security:APIKeyCookie": "security schemes not implemented yet",
-    "security:APIKeyHeader": "security schemes not implemented yet",
-    "security:APIKeyQuery": "security schemes not implemented yet",
-    "security:HTTPAuthorizationCredentials": "security schemes not implemented yet",
-    "security:HTTPBasic": "security schemes not implemented yet",
-    "security:HTTPBasicCredentials": "security schemes not implemented yet",
-    "security:HTTPBearer": "security schemes not implemented yet",
-    "security:HTTPDigest": "security schemes not implemented yet",
-    "security:OAuth2": "security schemes not implemented yet",
-    "security:OAuth2AuthorizationCodeBearer": "security schemes not implemented yet",
-    "security:OAuth2PasswordBearer": "security schemes not implemented yet",
-    "security:OAuth2PasswordRequestForm": "security schemes not implemented yet",
-    "security:OAuth2PasswordRequestFormStrict": "security schemes not implemented yet",
-    "security:OpenIdConnect": "security schemes not implemented yet",
     # Serving WSGI apps inside an ASGI app is out of scope for 0.1.
     "middleware.wsgi:WSGIMiddleware": "no WSGI adapter",
 }
@@ -65,6 +49,9 @@ def test_fastapi_name_imports_from_fasterapi(entry: str) -> None:
     assert namespace[name] is not None
 
 
-def test_a_missing_security_scheme_says_why() -> None:
-    with pytest.raises(ImportError, match="not implemented yet"):
-        exec("from FasterAPI.security import OAuth2PasswordBearer", {})
+def test_security_schemes_are_cores() -> None:
+    import FasterAPI.security
+    import fasterapi_core.security
+
+    for name in fasterapi_core.security.__all__:
+        assert getattr(FasterAPI.security, name) is getattr(fasterapi_core.security, name)

@@ -252,7 +252,7 @@ MODULE_PATHS = {
     "routing": ["APIRouter", "APIRoute"],
     "status": ["HTTP_200_OK", "WS_1000_NORMAL_CLOSURE"],
     "encoders": ["jsonable_encoder"],
-    "security": ["Security", "SecurityScopes"],
+    "security": ["Security", "SecurityScopes", "OAuth2PasswordBearer", "HTTPBearer"],
     "middleware.cors": ["CORSMiddleware"],
     "middleware.gzip": ["GZipMiddleware"],
     "middleware.trustedhost": ["TrustedHostMiddleware"],

@@ -1,51 +1,53 @@
-"""FastAPI's `fastapi.security` path — partial: only `Security` and `SecurityScopes` so far.
+"""FastAPI's `fastapi.security` path: the security schemes, `Security` and `SecurityScopes`.
 
-The security scheme classes (`OAuth2PasswordBearer`, `HTTPBearer`, `APIKeyHeader`,
-...) are not implemented yet; a separate issue covers them. Importing one raises an
-`ImportError` that says so, rather than handing out something that looks like a
-scheme but does not check credentials. Until then, write the check as a plain
-dependency:
+Each scheme (`OAuth2PasswordBearer`, `HTTPBearer`, `APIKeyHeader`, ...) is core's
+(`fasterapi_core.security`): a callable used as a dependency that returns the
+credentials, answers 401 like FastAPI when they are missing, and describes itself in
+the OpenAPI document.
 
-    async def bearer_token(authorization: Annotated[str | None, Header()] = None) -> str:
-        if authorization is None or not authorization.startswith("Bearer "):
-            raise HTTPException(401, "Not authenticated", {"WWW-Authenticate": "Bearer"})
-        return authorization.removeprefix("Bearer ")
+    oauth2_scheme = OAuth2PasswordBearer(tokenUrl="token")
+
+    @app.get("/me")
+    async def me(token: Annotated[str, Depends(oauth2_scheme)]) -> dict[str, str]:
+        return {"token": token}
 """
 
 from __future__ import annotations
 
 from fasterapi_core import Security as Security
-from fasterapi_core import SecurityScopes as SecurityScopes
-
-__all__ = ("Security", "SecurityScopes")
-
-NOT_IMPLEMENTED = frozenset(
-    {
-        "APIKeyCookie",
-        "APIKeyHeader",
-        "APIKeyQuery",
-        "HTTPAuthorizationCredentials",
-        "HTTPBasic",
-        "HTTPBasicCredentials",
-        "HTTPBearer",
-        "HTTPDigest",
-        "OAuth2",
-        "OAuth2AuthorizationCodeBearer",
-        "OAuth2PasswordBearer",
-        "OAuth2PasswordRequestForm",
-        "OAuth2PasswordRequestFormStrict",
-        "OpenIdConnect",
-    }
+from fasterapi_core.security import APIKeyCookie as APIKeyCookie
+from fasterapi_core.security import APIKeyHeader as APIKeyHeader
+from fasterapi_core.security import APIKeyQuery as APIKeyQuery
+from fasterapi_core.security import HTTPAuthorizationCredentials as HTTPAuthorizationCredentials
+from fasterapi_core.security import HTTPBasic as HTTPBasic
+from fasterapi_core.security import HTTPBasicCredentials as HTTPBasicCredentials
+from fasterapi_core.security import HTTPBearer as HTTPBearer
+from fasterapi_core.security import HTTPDigest as HTTPDigest
+from fasterapi_core.security import OAuth2 as OAuth2
+from fasterapi_core.security import OAuth2AuthorizationCodeBearer as OAuth2AuthorizationCodeBearer
+from fasterapi_core.security import OAuth2PasswordBearer as OAuth2PasswordBearer
+from fasterapi_core.security import OAuth2PasswordRequestForm as OAuth2PasswordRequestForm
+from fasterapi_core.security import (
+    OAuth2PasswordRequestFormStrict as OAuth2PasswordRequestFormStrict,
 )
-"""FastAPI's security names this module does not provide yet."""
+from fasterapi_core.security import OpenIdConnect as OpenIdConnect
+from fasterapi_core.security import SecurityScopes as SecurityScopes
 
-
-def __getattr__(name: str) -> object:
-    if name in NOT_IMPLEMENTED:
-        raise ImportError(
-            f"FasterAPI.security.{name} is not implemented yet (FasterAPI 0.1 has only "
-            "Security and SecurityScopes); write the check as a dependency for now, "
-            "see the FasterAPI.security docstring",
-            name=name,
-        )
-    raise AttributeError(f"module 'FasterAPI.security' has no attribute {name!r}")
+__all__ = (
+    "APIKeyCookie",
+    "APIKeyHeader",
+    "APIKeyQuery",
+    "HTTPAuthorizationCredentials",
+    "HTTPBasic",
+    "HTTPBasicCredentials",
+    "HTTPBearer",
+    "HTTPDigest",
+    "OAuth2",
+    "OAuth2AuthorizationCodeBearer",
+    "OAuth2PasswordBearer",
+    "OAuth2PasswordRequestForm",
+    "OAuth2PasswordRequestFormStrict",
+    "OpenIdConnect",
+    "Security",
+    "SecurityScopes",
+)
