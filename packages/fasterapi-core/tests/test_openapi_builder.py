@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -630,3 +631,58 @@ def test_constraints_of_optional_fields_go_inside_the_non_null_branch() -> None:
         "format": "password",
         "title": "P",
     }
+
+
+@pytest.mark.parametrize(
+    ("annotation", "expected"),
+    [
+        (bytes, {"type": "string", "contentMediaType": "application/octet-stream"}),
+        (
+            Annotated[bytes, "meta"],
+            {"type": "string", "contentMediaType": "application/octet-stream"},
+        ),
+        (
+            tuple[bytes, ...],
+            {
+                "type": "array",
+                "items": {"type": "string", "contentMediaType": "application/octet-stream"},
+            },
+        ),
+        (
+            frozenset[bytes],
+            {
+                "type": "array",
+                "items": {"type": "string", "contentMediaType": "application/octet-stream"},
+                "uniqueItems": True,
+            },
+        ),
+        (
+            Sequence[bytes],
+            {
+                "type": "array",
+                "items": {"type": "string", "contentMediaType": "application/octet-stream"},
+            },
+        ),
+        (list[str], {"type": "array", "items": {"type": "string"}}),
+        (
+            dict[str, bytes],
+            {
+                "type": "object",
+                "additionalProperties": {"type": "string", "contentEncoding": "base64"},
+            },
+        ),
+    ],
+)
+def test_file_fields_render_bytes_as_binary(annotation: Any, expected: dict[str, Any]) -> None:
+    spec = OperationSpec(
+        "/f",
+        ["POST"],
+        "f",
+        body=BodySpec(
+            [ParamSpec("f", "body", annotation, param=File())], media_type="multipart/form-data"
+        ),
+    )
+    out = doc(spec)
+    schema = out["paths"]["/f"]["post"]["requestBody"]["content"]["multipart/form-data"]["schema"]
+    schema.pop("title")
+    assert schema == expected
