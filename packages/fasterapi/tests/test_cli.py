@@ -347,3 +347,16 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_load_error_is_an_exception_type() -> None:
     assert issubclass(AppLoadError, Exception)
+
+
+def test_migrate_is_handed_to_its_own_parser(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "main.py"
+    source.write_text("from fastapi import FastAPI\n")
+    assert cli.main(["migrate", str(source), "--write", "-q"]) == 0
+    assert source.read_text() == "from FasterAPI import FastAPI\n"
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["migrate", "--help"])
+    assert exc.value.code == 0
+    assert capsys.readouterr().out.startswith("usage: fasterapi migrate")

@@ -6,6 +6,7 @@ Examples:
     fasterapi run mypkg.web:app --port 9000 --root-path /api
     fasterapi dev                       # 127.0.0.1:8000, reloads when a file changes
     fasterapi routes main.py --json
+    fasterapi migrate app/ --write      # FastAPI imports -> FasterAPI (FasterAPI.migrate)
 
 A target that cannot be served ends the command with one line on stderr and exit
 status 2; the server itself stops cleanly (status 0) on SIGTERM or Ctrl-C.
@@ -51,8 +52,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         The exit status: 0 on success (also after a server stopped by SIGTERM or
         Ctrl-C), 2 when the target or an option is wrong.
     """
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] == ["migrate"]:
+        # `fasterapi migrate` has its own parser (FasterAPI.migrate); hand it the rest.
+        from FasterAPI.migrate import main as migrate_main
+
+        return migrate_main(arguments[1:])
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(arguments)
     try:
         if args.command == "routes":
             return _routes(args)
@@ -101,6 +108,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     routes.add_argument("target", nargs="?", metavar="TARGET", help=_TARGET_HELP)
     routes.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
+    commands.add_parser(
+        "migrate",
+        help="rewrite a codebase's FastAPI imports to FasterAPI (see `fasterapi migrate --help`)",
+        add_help=False,
+    )
     return parser
 
 
