@@ -1,0 +1,239 @@
+"""Requests per second over real HTTP: FasterAPI vs FastAPI vs raw ASGI, each on its server.
+
+    python benchmarks/bench_http.py [--quick] [--seconds S] [--rounds N]
+
+Four servers run the standard workload of `bench_core.py` (same apps, imported from there)
+on 127.0.0.1, each pinned to the first core; the load generator runs on the second core:
+
+    FasterAPI/uvicorn   `fasterapi run` (our CLI: uvicorn + uvloop + httptools, 1 worker)
+    FasterAPI/granian   `fasterapi run --server granian`, same app
+    FastAPI/uvicorn     FastAPI on uvicorn with uvloop + httptools, 1 worker (the reference)
+    raw/uvicorn         the hand-written raw ASGI app on the same uvicorn (the limit)
+
+Load: `wrk -t1` if it is installed, else the asyncio generator in `_workload/loadgen.py`
+(the header line says which), HTTP/1.1 keep-alive, 64 connections, a fixed time per cell.
+Before any timing, every server's status and JSON body on every endpoint are checked against
+FastAPI's; a wrong answer is reported and that cell is not timed. Rounds are interleaved
+(each round visits every endpoint and, in a shuffled order, every server) and the median
+round counts. A second table runs `health` at 10, 100 and 1,000 connections.
+
+Only ratios from the same run mean anything: the machine is shared and noisy.
+"""
+
+import argparse
+import contextlib
+import math
+import os
+import random
+import sys
+from pathlib import Path
+
+import msgspec
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _workload.loadgen import LoadResult, generator_name, raw_request, run_load
+from _workload.servers import Server, fasterapi_cmd, free_port, uvicorn_cmd
+from bench_core import ENDPOINTS
+
+REFERENCE = "FastAPI/uvicorn"
+LIMIT = "raw/uvicorn"
+OURS = ("FasterAPI/uvicorn", "FasterAPI/granian")
+CONNECTIONS = 64
+SWEEP = (10, 100, 1000)
+
+
+def server_specs() -> list[tuple[str, list[str], int]]:
+    specs = []
+    for name, make in (
+        ("FasterAPI/uvicorn", lambda p: fasterapi_cmd("fasterapi", p)),
+        ("FasterAPI/granian", lambda p: fasterapi_cmd("fasterapi", p, server="granian")),
+        (REFERENCE, lambda p: uvicorn_cmd("fastapi", p)),
+        (LIMIT, lambda p: uvicorn_cmd("raw", p)),
+    ):
+        port = free_port()
+        specs.append((name, make(port), port))
+    return specs
+
+
+def cores() -> tuple[set[int] | None, set[int] | None, str]:
+    """(server cores, load generator cores, description)."""
+    available = sorted(os.sched_getaffinity(0))
+    if len(available) < 2:
+        return None, None, f"{len(available)} core: server and load generator share it"
+    return (
+        {available[0]},
+        {available[1]},
+        f"server on core {available[0]}, load generator on core {available[1]}",
+    )
+
+
+def check(servers: dict[str, Server]) -> dict[tuple[str, str], str]:
+    """Status + JSON body of every server on every endpoint vs FastAPI's; {(server, endpoint): why}."""
+    wrong: dict[tuple[str, str], str] = {}
+    for endpoint, method, path, query, body, headers in ENDPOINTS:
+        target = path + ("?" + query.decode() if query else "")
+        hdrs = {k.decode(): v.decode() for k, v in headers}
+        answers = {}
+        for name, server in servers.items():
+            try:
+                status, payload = server.request(method, target, hdrs, body)
+                answers[name] = (status, msgspec.json.decode(payload) if payload else None)
+            except (OSError, msgspec.DecodeError) as exc:
+                answers[name] = (0, repr(exc))
+        expected = answers[REFERENCE]
+        for name, got in answers.items():
+            if got != expected:
+                wrong[(name, endpoint)] = f"{got!r} != FastAPI's {expected!r}"
+    return wrong
+
+
+def median_result(results: list[LoadResult]) -> LoadResult:
+    """The round with the median requests/s (latencies stay those of that same round)."""
+    return sorted(results, key=lambda r: r.rps)[len(results) // 2]
+
+
+def geomean(values: list[float]) -> float:
+    return math.exp(sum(math.log(v) for v in values) / len(values)) if values else float("nan")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--quick", action="store_true", help="1 round of 1 s per cell (< 60 s)")
+    parser.add_argument("--seconds", type=float, help="seconds per cell (default 2; 1 quick)")
+    parser.add_argument("--rounds", type=int, help="interleaved rounds (default 3; 1 quick)")
+    parser.add_argument(
+        "--loadgen",
+        choices=("auto", "wrk", "python"),
+        default="auto",
+        help="load generator (default: wrk if installed, else the Python one)",
+    )
+    args = parser.parse_args()
+    seconds = args.seconds or (1.0 if args.quick else 2.0)
+    rounds = args.rounds or (1 if args.quick else 3)
+    server_cpus, load_cpus, placement = cores()
+
+    with contextlib.ExitStack() as stack:
+        servers: dict[str, Server] = {}
+        for name, cmd, port in server_specs():
+            try:
+                servers[name] = stack.enter_context(Server(name, cmd, port, server_cpus))
+            except (RuntimeError, OSError) as exc:
+                print(f"skipping {name}: {exc}", file=sys.stderr)
+        if REFERENCE not in servers:
+            print("FastAPI on uvicorn is the reference and did not start", file=sys.stderr)
+            return 1
+        wrong = check(servers)
+        for (name, endpoint), why in sorted(wrong.items()):
+            print(f"WRONG ANSWER {name} {endpoint}: {why}", file=sys.stderr)
+
+        requests = {endpoint: spec for endpoint, *spec in ENDPOINTS}
+        expect_ok = {e: e != "invalid" for e in requests}
+
+        def load(name: str, endpoint: str, connections: int) -> LoadResult:
+            port = servers[name].port
+            method, path, query, body, headers = requests[endpoint]
+            return run_load(
+                port,
+                raw_request(method, path, query, headers, body, port),
+                connections=connections,
+                seconds=seconds,
+                expect_ok=expect_ok[endpoint],
+                cpus=load_cpus,
+                generator=args.loadgen,
+            )
+
+        results: dict[tuple[str, str], list[LoadResult]] = {}
+        sweep: dict[tuple[str, int], list[LoadResult]] = {}
+        for _ in range(rounds):
+            for endpoint in requests:
+                order = list(servers)
+                random.shuffle(order)
+                for name in order:
+                    if (name, endpoint) not in wrong:
+                        results.setdefault((name, endpoint), []).append(
+                            load(name, endpoint, CONNECTIONS)
+                        )
+            for conns in SWEEP:
+                order = list(servers)
+                random.shuffle(order)
+                for name in order:
+                    if (name, "health") not in wrong:
+                        sweep.setdefault((name, conns), []).append(load(name, "health", conns))
+
+    names = list(servers)
+    cell = {key: median_result(values) for key, values in results.items()}
+    print(
+        f"Requests per second over HTTP/1.1 keep-alive on 127.0.0.1, {CONNECTIONS} connections, "
+        f"{generator_name(args.loadgen)} load generator, {placement}; median of {rounds} interleaved "
+        f"round(s) of {seconds:g} s per cell; Python {sys.version.split()[0]}\n"
+    )
+    ours = [n for n in OURS if n in servers]
+    ratio_cols = [f"{n} / {base}" for n in ours for base in ("FastAPI", "raw")]
+    print("| endpoint | " + " | ".join(names + ratio_cols) + " |")
+    print("|---|" + "---:|" * (len(names) + len(ratio_cols)))
+    ratios: dict[str, list[float]] = {c: [] for c in ratio_cols}
+
+    def ratio(a: str, b: str, endpoint: str) -> float | None:
+        if (a, endpoint) in cell and (b, endpoint) in cell and cell[(b, endpoint)].rps:
+            return cell[(a, endpoint)].rps / cell[(b, endpoint)].rps
+        return None
+
+    for endpoint in requests:
+        cells = [
+            f"{cell[(n, endpoint)].rps:,.0f}" if (n, endpoint) in cell else "WRONG" for n in names
+        ]
+        for col in ratio_cols:
+            n, _, base = col.partition(" / ")
+            r = ratio(n, REFERENCE if base == "FastAPI" else LIMIT, endpoint)
+            cells.append("-" if r is None else f"{r:.2f}x")
+            if r is not None:
+                ratios[col].append(r)
+        print(f"| {endpoint} | " + " | ".join(cells) + " |")
+    means = [f"**{geomean(ratios[c]):.2f}x**" for c in ratio_cols]
+    print("| **geomean** | " + " | ".join([""] * len(names) + means) + " |")
+
+    print(f"\nLatency p50 / p99 in ms ({CONNECTIONS} connections, same rounds)\n")
+    print("| endpoint | " + " | ".join(names) + " | FasterAPI/uvicorn p99 / FastAPI p99 |")
+    print("|---|" + "---:|" * (len(names) + 1))
+    for endpoint in requests:
+        cells = [
+            f"{cell[(n, endpoint)].p50_ms:.2f} / {cell[(n, endpoint)].p99_ms:.2f}"
+            if (n, endpoint) in cell
+            else "WRONG"
+            for n in names
+        ]
+        a, b = ("FasterAPI/uvicorn", endpoint), (REFERENCE, endpoint)
+        cells.append(f"{cell[a].p99_ms / cell[b].p99_ms:.2f}x" if a in cell and b in cell else "-")
+        print(f"| {endpoint} | " + " | ".join(cells) + " |")
+
+    print("\nConnections sweep, `health`: requests/s (p99 ms)\n")
+    print("| connections | " + " | ".join(names) + " | FasterAPI/uvicorn / FastAPI |")
+    print("|---:|" + "---:|" * (len(names) + 1))
+    for conns in SWEEP:
+        med = {n: median_result(sweep[(n, conns)]) for n in names if (n, conns) in sweep}
+        cells = [f"{med[n].rps:,.0f} ({med[n].p99_ms:.1f})" if n in med else "WRONG" for n in names]
+        a, b = med.get("FasterAPI/uvicorn"), med.get(REFERENCE)
+        cells.append(f"{a.rps / b.rps:.2f}x" if a and b and b.rps else "-")
+        print(f"| {conns:,} | " + " | ".join(cells) + " |")
+
+    bad = {
+        key: sum(r.bad for r in values)
+        for key, values in [*results.items(), *sweep.items()]
+        if sum(r.bad for r in values)
+    }
+    if bad:
+        print("\nAnswers with a wrong status class or socket errors during timing:")
+        for (name, what), count in sorted(bad.items(), key=str):
+            print(f"- {name} {what}: {count}")
+    if wrong:
+        print("\nWrong answers (not timed):")
+        for (name, endpoint), why in sorted(wrong.items()):
+            print(f"- {name} {endpoint}: {why}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
