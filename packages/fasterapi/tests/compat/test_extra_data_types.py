@@ -1,0 +1,175 @@
+"""Tutorial: Extra Data Types — UUID, datetime, date, time, timedelta, Decimal, bytes, sets."""
+
+import datetime
+import uuid
+from decimal import Decimal
+from typing import Annotated
+
+import pytest
+
+
+TIMEDELTA_GAP = pytest.mark.gap(
+    "a returned timedelta is encoded as an ISO 8601 duration ('P1DT1.5S', msgspec); "
+    "FastAPI's jsonable_encoder gives float seconds (86401.5)"
+)
+
+
+def build(fw):
+    app = fw.FastAPI()
+
+    @app.put("/items/{item_id}")
+    def read_items(
+        item_id: uuid.UUID,
+        start_datetime: Annotated[datetime.datetime, fw.Body()],
+        end_datetime: Annotated[datetime.datetime, fw.Body()],
+        process_after: Annotated[datetime.timedelta, fw.Body()],
+        repeat_at: Annotated[datetime.time | None, fw.Body()] = None,
+    ):
+        start_process = start_datetime + process_after
+        duration = end_datetime - start_process
+        return {
+            "item_id": item_id,
+            "start_datetime": start_datetime,
+            "end_datetime": end_datetime,
+            "process_after": process_after,
+            "repeat_at": repeat_at,
+            "start_process": start_process,
+            "duration": duration,
+        }
+
+    @app.get("/values/")
+    def values():
+        return {
+            "uuid": uuid.UUID("12345678-1234-5678-1234-567812345678"),
+            "date": datetime.date(2024, 2, 29),
+            "time": datetime.time(13, 5, 7),
+            "datetime": datetime.datetime(2024, 1, 2, 3, 4, 5),
+            "aware": datetime.datetime(2024, 1, 2, 3, 4, 5, tzinfo=datetime.timezone.utc),
+            "decimal": Decimal("1.10"),
+            "set": {3},
+            "frozenset": frozenset({1}),
+            "tuple": (1, "a"),
+            "bytes": b"hi",
+            "timedelta": datetime.timedelta(days=1, seconds=1, microseconds=500000),
+        }
+
+    @app.get("/query/")
+    def query(
+        day: datetime.date,
+        ident: uuid.UUID,
+        amount: Decimal,
+    ):
+        return {"day": day, "ident": ident, "amount": str(amount), "next": day + datetime.timedelta(1)}
+
+    return app
+
+
+@TIMEDELTA_GAP
+def test_body_types_roundtrip(fw):
+    item_id = "8f14e45f-ceea-467f-a0e6-c7c2e4d6b7f4"
+    payload = {
+        "start_datetime": "2024-01-01T10:00:00",
+        "end_datetime": "2024-01-02T12:30:00",
+        "process_after": 3600,
+        "repeat_at": "09:15:00",
+    }
+    with fw.client(build(fw)) as client:
+        response = client.put(f"/items/{item_id}", json=payload)
+    assert response.status_code == 200
+    assert response.json() == {
+        "item_id": item_id,
+        "start_datetime": "2024-01-01T10:00:00",
+        "end_datetime": "2024-01-02T12:30:00",
+        "process_after": 3600.0,
+        "repeat_at": "09:15:00",
+        "start_process": "2024-01-01T11:00:00",
+        "duration": 91800.0,
+    }
+
+
+@pytest.mark.gap(
+    "422 errors list body errors before path errors, and the UUID message is 'Input should "
+    "be a valid UUID, invalid length or character'; FastAPI lists path/query/header/cookie "
+    "errors first, then body errors, and pydantic's message names the bad character"
+)
+def test_invalid_uuid(fw):
+    with fw.client(build(fw)) as client:
+        response = client.put("/items/not-a-uuid", json={})
+    assert response.status_code == 422
+    detail = response.json()["detail"]
+    assert detail[0] == {
+        "type": "uuid_parsing",
+        "loc": ["path", "item_id"],
+        "msg": "Input should be a valid UUID, invalid character: found `n` at 0",
+        "input": "not-a-uuid",
+        "ctx": {"error": "invalid character: found `n` at 0"},
+    }
+    assert detail[0]["loc"] == ["path", "item_id"]
+    assert [e["loc"] for e in detail[1:]] == [
+        ["body", "start_datetime"],
+        ["body", "end_datetime"],
+        ["body", "process_after"],
+    ]
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("uuid", "12345678-1234-5678-1234-567812345678"),
+        ("date", "2024-02-29"),
+        ("time", "13:05:07"),
+        ("datetime", "2024-01-02T03:04:05"),
+        pytest.param(
+            "aware",
+            "2024-01-02T03:04:05+00:00",
+            marks=pytest.mark.gap(
+                "a returned UTC datetime is encoded with 'Z' (msgspec); FastAPI uses "
+                "isoformat(): '2024-01-02T03:04:05+00:00'"
+            ),
+        ),
+        ("decimal", 1.1),
+        ("set", [3]),
+        ("frozenset", [1]),
+        ("tuple", [1, "a"]),
+        pytest.param(
+            "bytes",
+            "hi",
+            marks=pytest.mark.gap(
+                "returned bytes are base64-encoded ('aGk='); FastAPI decodes them as UTF-8 ('hi')"
+            ),
+        ),
+        pytest.param("timedelta", 86401.5, marks=TIMEDELTA_GAP),
+    ],
+)
+def test_encoded_values(fw, key, value):
+    with fw.client(build(fw)) as client:
+        response = client.get("/values/")
+    assert response.json()[key] == value
+
+
+def test_query_types(fw):
+    with fw.client(build(fw)) as client:
+        response = client.get(
+            "/query/?day=2024-02-28&ident=12345678123456781234567812345678&amount=3.50"
+        )
+    assert response.json() == {
+        "day": "2024-02-28",
+        "ident": "12345678-1234-5678-1234-567812345678",
+        "amount": "3.50",
+        "next": "2024-02-29",
+    }
+
+
+@pytest.mark.gap(
+    "a Decimal query parameter's schema is {'type': 'string', 'format': 'decimal'}; FastAPI "
+    "(pydantic, validation mode) gives {'anyOf': [{'type': 'number'}, {'type': 'string'}]}"
+)
+def test_openapi_formats(fw):
+    with fw.client(build(fw)) as client:
+        schema = client.get("/openapi.json").json()
+    params = schema["paths"]["/query/"]["get"]["parameters"]
+    assert [p["schema"] for p in params] == [
+        {"type": "string", "format": "date", "title": "Day"},
+        {"type": "string", "format": "uuid", "title": "Ident"},
+        {"anyOf": [{"type": "number"}, {"type": "string"}], "title": "Amount"},
+    ]

@@ -1,0 +1,173 @@
+"""Tutorial: Form Data, Request Files, Request Forms and Files."""
+
+from typing import Annotated
+
+import pytest
+
+
+def build(fw):
+    app = fw.FastAPI()
+
+    @app.post("/login/")
+    def login(username: Annotated[str, fw.Form()], password: Annotated[str, fw.Form()]):
+        return {"username": username, "password_length": len(password)}
+
+    @app.post("/files/")
+    def create_file(file: Annotated[bytes, fw.File()]):
+        return {"file_size": len(file)}
+
+    @app.post("/uploadfile/")
+    async def create_upload_file(file: Annotated[fw.UploadFile, fw.File()]):
+        content = await file.read()
+        return {"filename": file.filename, "content_type": file.content_type, "size": len(content)}
+
+    @app.post("/optional-file/")
+    async def optional_file(file: Annotated[fw.UploadFile | None, fw.File()] = None):
+        return {"filename": None if file is None else file.filename}
+
+    @app.post("/multi/")
+    async def multi(files: Annotated[list[fw.UploadFile], fw.File(description="Many files")]):
+        return {"filenames": [f.filename for f in files], "sizes": [len(await f.read()) for f in files]}
+
+    @app.post("/mixed/")
+    async def mixed(
+        file: Annotated[bytes, fw.File()],
+        fileb: Annotated[fw.UploadFile, fw.File()],
+        token: Annotated[str, fw.Form()],
+    ):
+        return {"file_size": len(file), "token": token, "fileb_content_type": fileb.content_type}
+
+    @app.post("/tags/")
+    def tags(tag: Annotated[list[str], fw.Form()], count: Annotated[int, fw.Form()] = 1):
+        return {"tag": tag, "count": count}
+
+    return app
+
+
+def test_form_fields(fw):
+    with fw.client(build(fw)) as client:
+        response = client.post("/login/", data={"username": "bob", "password": "secret"})
+    assert response.status_code == 200
+    assert response.json() == {"username": "bob", "password_length": 6}
+
+
+def test_form_missing_field(fw):
+    with fw.client(build(fw)) as client:
+        response = client.post("/login/", data={"username": "bob"})
+    assert response.status_code == 422
+    assert response.json() == {
+        "detail": [
+            {"type": "missing", "loc": ["body", "password"], "msg": "Field required", "input": None}
+        ]
+    }
+
+
+@pytest.mark.gap(
+    "a Form() route posted a JSON body answers 415 Unsupported Media Type; FastAPI answers "
+    "422 with a `missing` error for each form field"
+)
+def test_form_sent_as_json_is_missing_fields(fw):
+    with fw.client(build(fw)) as client:
+        response = client.post("/login/", json={"username": "bob", "password": "x"})
+    assert response.status_code == 422
+    assert [e["loc"] for e in response.json()["detail"]] == [
+        ["body", "username"],
+        ["body", "password"],
+    ]
+
+
+def test_bytes_file(fw):
+    with fw.client(build(fw)) as client:
+        response = client.post("/files/", files={"file": ("a.bin", b"12345")})
+    assert response.json() == {"file_size": 5}
+
+
+def test_upload_file(fw):
+    with fw.client(build(fw)) as client:
+        response = client.post(
+            "/uploadfile/", files={"file": ("notes.txt", b"hello", "text/plain")}
+        )
+    assert response.json() == {"filename": "notes.txt", "content_type": "text/plain", "size": 5}
+
+
+def test_upload_file_missing(fw):
+    with fw.client(build(fw)) as client:
+        response = client.post("/uploadfile/")
+    assert response.status_code == 422
+    assert response.json() == {
+        "detail": [{"type": "missing", "loc": ["body", "file"], "msg": "Field required", "input": None}]
+    }
+
+
+def test_optional_file(fw):
+    with fw.client(build(fw)) as client:
+        none = client.post("/optional-file/")
+        some = client.post("/optional-file/", files={"file": ("x.txt", b"x")})
+    assert none.json() == {"filename": None}
+    assert some.json() == {"filename": "x.txt"}
+
+
+def test_multiple_files(fw):
+    files = [("files", ("a.txt", b"aa")), ("files", ("b.txt", b"bbb"))]
+    with fw.client(build(fw)) as client:
+        response = client.post("/multi/", files=files)
+    assert response.json() == {"filenames": ["a.txt", "b.txt"], "sizes": [2, 3]}
+
+
+def test_files_and_form_together(fw):
+    with fw.client(build(fw)) as client:
+        response = client.post(
+            "/mixed/",
+            data={"token": "tok"},
+            files={"file": ("f", b"abc"), "fileb": ("g.csv", b"x,y", "text/csv")},
+        )
+    assert response.json() == {"file_size": 3, "token": "tok", "fileb_content_type": "text/csv"}
+
+
+def test_repeated_form_field_as_list(fw):
+    with fw.client(build(fw)) as client:
+        response = client.post("/tags/", data={"tag": ["a", "b"], "count": "2"})
+    assert response.json() == {"tag": ["a", "b"], "count": 2}
+
+
+def test_openapi_form_and_file_bodies(fw):
+    with fw.client(build(fw)) as client:
+        schema = client.get("/openapi.json").json()
+    login = schema["paths"]["/login/"]["post"]["requestBody"]
+    assert login == {
+        "content": {
+            "application/x-www-form-urlencoded": {
+                "schema": {"$ref": "#/components/schemas/Body_login_login__post"}
+            }
+        },
+        "required": True,
+    }
+    assert schema["components"]["schemas"]["Body_login_login__post"] == {
+        "properties": {
+            "username": {"type": "string", "title": "Username"},
+            "password": {"type": "string", "title": "Password"},
+        },
+        "type": "object",
+        "required": ["username", "password"],
+        "title": "Body_login_login__post",
+    }
+    upload = schema["paths"]["/uploadfile/"]["post"]["requestBody"]["content"]
+    assert list(upload) == ["multipart/form-data"]
+    body = schema["components"]["schemas"]["Body_create_upload_file_uploadfile__post"]
+    assert body["properties"]["file"] == {
+        "type": "string",
+        "contentMediaType": "application/octet-stream",
+        "title": "File",
+    }
+
+
+def test_openapi_file_list(fw):
+    with fw.client(build(fw)) as client:
+        schema = client.get("/openapi.json").json()
+    body = schema["components"]["schemas"]["Body_multi_multi__post"]
+    assert body["properties"]["files"] == {
+        "type": "array",
+        "items": {"type": "string", "contentMediaType": "application/octet-stream"},
+        "title": "Files",
+        "description": "Many files",
+    }

@@ -1,0 +1,329 @@
+"""Tutorial: Request Body, Body - Multiple Parameters, Body - Nested Models.
+
+Bodies declared with dataclasses and TypedDicts run on both frameworks; msgspec Structs
+only on FasterAPI (FastAPI cannot read them), against the same expected values.
+"""
+
+import dataclasses
+from typing import Annotated, TypedDict
+
+import msgspec
+import pytest
+
+
+@dataclasses.dataclass
+class Item:
+    name: str
+    price: float
+    description: str | None = None
+    tax: float | None = None
+
+
+@dataclasses.dataclass
+class User:
+    username: str
+    full_name: str | None = None
+
+
+class Point(TypedDict):
+    x: int
+    y: int
+
+
+class ItemStruct(msgspec.Struct):
+    name: str
+    price: float
+    description: str | None = None
+    tax: float | None = None
+
+
+def build(fw, item_type=Item):
+    app = fw.FastAPI()
+
+    @app.post("/items/")
+    def create_item(item: item_type):
+        data = dataclasses.asdict(item) if dataclasses.is_dataclass(item) else msgspec.to_builtins(item)
+        if item.tax is not None:
+            data["price_with_tax"] = item.price + item.tax
+        return data
+
+    @app.put("/items/{item_id}")
+    def update_item(item_id: int, item: item_type, q: str | None = None):
+        result = {"item_id": item_id, "name": item.name, "price": item.price}
+        if q:
+            result["q"] = q
+        return result
+
+    @app.put("/multi/{item_id}")
+    def multi(item_id: int, item: Item, user: User, importance: Annotated[int, fw.Body()]):
+        return {
+            "item_id": item_id,
+            "item": dataclasses.asdict(item),
+            "user": dataclasses.asdict(user),
+            "importance": importance,
+        }
+
+    @app.put("/embed/{item_id}")
+    def embed(item_id: int, item: Annotated[Item, fw.Body(embed=True)]):
+        return {"item_id": item_id, "item": dataclasses.asdict(item)}
+
+    @app.post("/points/")
+    def points(point: Point):
+        return {"sum": point["x"] + point["y"]}
+
+    @app.post("/weights/")
+    def weights(weights: dict[int, float]):
+        return weights
+
+    @app.post("/optional-body/")
+    def optional_body(item: Item | None = None):
+        return {"item": None if item is None else item.name}
+
+    return app
+
+
+ITEM = {"name": "Foo", "price": 50.5}
+
+
+def test_body_minimal(fw):
+    with fw.client(build(fw)) as client:
+        response = client.post("/items/", json=ITEM)
+    assert response.status_code == 200
+    assert response.json() == {"name": "Foo", "price": 50.5, "description": None, "tax": None}
+
+
+def test_body_computed(fw):
+    with fw.client(build(fw)) as client:
+        response = client.post("/items/", json={**ITEM, "tax": 1.5, "description": "d"})
+    assert response.json() == {
+        "name": "Foo",
+        "price": 50.5,
+        "description": "d",
+        "tax": 1.5,
+        "price_with_tax": 52.0,
+    }
+
+
+def test_body_path_and_query(fw):
+    with fw.client(build(fw)) as client:
+        response = client.put("/items/5?q=x", json=ITEM)
+    assert response.json() == {"item_id": 5, "name": "Foo", "price": 50.5, "q": "x"}
+
+
+def test_body_missing(fw):
+    with fw.client(build(fw)) as client:
+        response = client.post("/items/")
+    assert response.status_code == 422
+    assert response.json() == {
+        "detail": [{"type": "missing", "loc": ["body"], "msg": "Field required", "input": None}]
+    }
+
+
+def test_body_missing_field(fw):
+    with fw.client(build(fw)) as client:
+        response = client.post("/items/", json={"name": "Foo"})
+    assert response.status_code == 422
+    assert response.json() == {
+        "detail": [
+            {
+                "type": "missing",
+                "loc": ["body", "price"],
+                "msg": "Field required",
+                "input": {"name": "Foo"},
+            }
+        ]
+    }
+
+
+def test_body_wrong_type(fw):
+    with fw.client(build(fw)) as client:
+        response = client.post("/items/", json={"name": "Foo", "price": "cheap"})
+    assert response.status_code == 422
+    assert response.json() == {
+        "detail": [
+            {
+                "type": "float_parsing",
+                "loc": ["body", "price"],
+                "msg": "Input should be a valid number, unable to parse string as a number",
+                "input": "cheap",
+            }
+        ]
+    }
+
+
+def test_body_invalid_json(fw):
+    with fw.client(build(fw)) as client:
+        response = client.post(
+            "/items/", content=b'{"name": "Foo",', headers={"content-type": "application/json"}
+        )
+    assert response.status_code == 422
+    assert response.json() == {
+        "detail": [
+            {
+                "type": "json_invalid",
+                "loc": ["body", 15],
+                "msg": "JSON decode error",
+                "input": {},
+                "ctx": {"error": "Expecting property name enclosed in double quotes"},
+            }
+        ]
+    }
+
+
+def test_body_multiple(fw):
+    payload = {
+        "item": ITEM,
+        "user": {"username": "dave", "full_name": "Dave Grohl"},
+        "importance": 5,
+    }
+    with fw.client(build(fw)) as client:
+        response = client.put("/multi/3", json=payload)
+    assert response.status_code == 200
+    assert response.json() == {
+        "item_id": 3,
+        "item": {"name": "Foo", "price": 50.5, "description": None, "tax": None},
+        "user": {"username": "dave", "full_name": "Dave Grohl"},
+        "importance": 5,
+    }
+
+
+def test_body_multiple_missing_parts(fw):
+    with fw.client(build(fw)) as client:
+        response = client.put("/multi/3", json={"item": ITEM})
+    assert response.status_code == 422
+    assert response.json() == {
+        "detail": [
+            {"type": "missing", "loc": ["body", "user"], "msg": "Field required", "input": None},
+            {
+                "type": "missing",
+                "loc": ["body", "importance"],
+                "msg": "Field required",
+                "input": None,
+            },
+        ]
+    }
+
+
+def test_body_embed(fw):
+    with fw.client(build(fw)) as client:
+        ok = client.put("/embed/1", json={"item": ITEM})
+        flat = client.put("/embed/1", json=ITEM)
+    assert ok.json() == {
+        "item_id": 1,
+        "item": {"name": "Foo", "price": 50.5, "description": None, "tax": None},
+    }
+    assert flat.status_code == 422
+    assert flat.json()["detail"] == [
+        {"type": "missing", "loc": ["body", "item"], "msg": "Field required", "input": None}
+    ]
+
+
+def test_typed_dict_body(fw):
+    with fw.client(build(fw)) as client:
+        assert client.post("/points/", json={"x": 1, "y": 2}).json() == {"sum": 3}
+        response = client.post("/points/", json={"x": 1})
+    assert response.status_code == 422
+    assert response.json()["detail"] == [
+        {"type": "missing", "loc": ["body", "y"], "msg": "Field required", "input": {"x": 1}}
+    ]
+
+
+def test_dict_with_int_keys(fw):
+    with fw.client(build(fw)) as client:
+        response = client.post("/weights/", json={"1": 0.5, "2": 1.5})
+    assert response.json() == {"1": 0.5, "2": 1.5}
+
+
+def test_optional_body(fw):
+    with fw.client(build(fw)) as client:
+        assert client.post("/optional-body/").json() == {"item": None}
+        assert client.post("/optional-body/", json=ITEM).json() == {"item": "Foo"}
+
+
+@pytest.mark.gap(
+    "OpenAPI schema of a stdlib dataclass body adds `\"default\": null` to its optional "
+    "fields; FastAPI emits no `default` for dataclass fields"
+)
+def test_openapi_request_body(fw):
+    with fw.client(build(fw)) as client:
+        schema = client.get("/openapi.json").json()
+    body = schema["paths"]["/items/"]["post"]["requestBody"]
+    assert body == {
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Item"}}},
+        "required": True,
+    }
+    assert schema["components"]["schemas"]["Item"] == {
+        "properties": {
+            "name": {"type": "string", "title": "Name"},
+            "price": {"type": "number", "title": "Price"},
+            "description": {"anyOf": [{"type": "string"}, {"type": "null"}], "title": "Description"},
+            "tax": {"anyOf": [{"type": "number"}, {"type": "null"}], "title": "Tax"},
+        },
+        "type": "object",
+        "required": ["name", "price"],
+        "title": "Item",
+    }
+
+
+def test_openapi_embedded_body_schema(fw):
+    with fw.client(build(fw)) as client:
+        schema = client.get("/openapi.json").json()
+    ref = schema["paths"]["/embed/{item_id}"]["put"]["requestBody"]["content"][
+        "application/json"
+    ]["schema"]["$ref"]
+    assert ref == "#/components/schemas/Body_embed_embed__item_id__put"
+    assert schema["components"]["schemas"]["Body_embed_embed__item_id__put"] == {
+        "properties": {"item": {"$ref": "#/components/schemas/Item"}},
+        "type": "object",
+        "required": ["item"],
+        "title": "Body_embed_embed__item_id__put",
+    }
+
+
+# msgspec Structs: FasterAPI only, same expectations as the dataclass runs above.
+
+
+def test_struct_body(faster_fw):
+    with faster_fw.client(build(faster_fw, ItemStruct)) as client:
+        ok = client.post("/items/", json={**ITEM, "tax": 1.5})
+        missing = client.post("/items/", json={"name": "Foo"})
+        put = client.put("/items/5?q=x", json=ITEM)
+    assert ok.json() == {
+        "name": "Foo",
+        "price": 50.5,
+        "description": None,
+        "tax": 1.5,
+        "price_with_tax": 52.0,
+    }
+    assert missing.status_code == 422
+    assert missing.json() == {
+        "detail": [
+            {
+                "type": "missing",
+                "loc": ["body", "price"],
+                "msg": "Field required",
+                "input": {"name": "Foo"},
+            }
+        ]
+    }
+    assert put.json() == {"item_id": 5, "name": "Foo", "price": 50.5, "q": "x"}
+
+
+def test_struct_body_wrong_type(faster_fw):
+    with faster_fw.client(build(faster_fw, ItemStruct)) as client:
+        response = client.post("/items/", json={"name": "Foo", "price": "cheap"})
+    assert response.status_code == 422
+    assert response.json()["detail"] == [
+        {
+            "type": "float_parsing",
+            "loc": ["body", "price"],
+            "msg": "Input should be a valid number, unable to parse string as a number",
+            "input": "cheap",
+        }
+    ]
+
+
+def test_struct_openapi_matches_dataclass(faster_fw):
+    with faster_fw.client(build(faster_fw, ItemStruct)) as client:
+        schema = client.get("/openapi.json").json()
+    assert schema["components"]["schemas"]["ItemStruct"]["required"] == ["name", "price"]
