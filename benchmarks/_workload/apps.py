@@ -44,6 +44,12 @@ def release() -> None:
     gate().set()
 
 
+def reset() -> None:
+    """A new closed gate (call once every parked request has left)."""
+    global _gate
+    _gate = None
+
+
 async def _chunks() -> Any:
     for _ in range(DOWNLOAD_CHUNKS):
         yield CHUNK
