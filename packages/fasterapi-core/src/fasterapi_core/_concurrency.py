@@ -88,6 +88,19 @@ def _next(it: Iterator[T]) -> T:
         raise _Exhausted from None
 
 
+def step_generator(gen: Any, error: BaseException | None = None) -> tuple[bool, Any]:
+    """Advance a sync generator (or throw `error` into it): `(True, value)` or `(False, None)`.
+
+    StopIteration never crosses the thread boundary: a Future cannot hold it (asyncio refuses,
+    and the await would hang on Python 3.10).
+    """
+    try:
+        value = next(gen) if error is None else gen.throw(error)
+    except StopIteration:
+        return False, None
+    return True, value
+
+
 async def iterate_in_threadpool(iterable: Iterable[T]) -> AsyncIterator[T]:
     """Iterate a blocking iterable with each `next()` in the thread pool."""
     it = iter(iterable)

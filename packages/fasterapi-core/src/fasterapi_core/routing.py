@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 
 import msgspec
 
-from fasterapi_core._concurrency import run_in_threadpool
+from fasterapi_core._concurrency import run_in_threadpool, step_generator
 from fasterapi_core._plan.compile import (
     ASYNC,
     SYNC,
@@ -28,6 +28,7 @@ from fasterapi_core._plan.compile import (
     run_steps,
 )
 from fasterapi_core._plan.context import Context
+from fasterapi_core._plan.convert import is_class
 from fasterapi_core._plan.errors import validation_errors
 from fasterapi_core.exception_handlers import request_validation_exception_handler
 from fasterapi_core.exceptions import (
@@ -113,7 +114,7 @@ _PASSTHROUGH = (Any, object, dict, list, None, type(None))
 
 
 def _is_response_class(tp: Any) -> bool:
-    return isinstance(tp, type) and issubclass(tp, Response)
+    return is_class(tp) and issubclass(tp, Response)
 
 
 def _response_converter(model: Any) -> Callable[[Any], Any] | None:
@@ -125,11 +126,7 @@ def _response_converter(model: Any) -> Callable[[Any], Any] | None:
         args = typing.get_args(model)
         if any(_is_response_class(a) for a in args):
             return None
-    if (
-        isinstance(model, type)
-        and hasattr(model, "model_validate")
-        and hasattr(model, "model_fields")
-    ):
+    if is_class(model) and hasattr(model, "model_validate") and hasattr(model, "model_fields"):
 
         def convert_pydantic(value: Any) -> Any:
             if isinstance(value, model):
@@ -154,7 +151,7 @@ def _response_converter(model: Any) -> Callable[[Any], Any] | None:
     except TypeError:
         # A type msgspec cannot validate (e.g. an arbitrary class): returned values pass as they are.
         return None
-    exact = model if isinstance(model, type) else None
+    exact = model if is_class(model) else None
     convert = msgspec.convert
     to_builtins = msgspec.to_builtins
 
@@ -186,7 +183,7 @@ def _response_converter(model: Any) -> Callable[[Any], Any] | None:
 
 def _has_model(tp: Any) -> bool:
     """True when `tp` is, or contains, a Struct, dataclass, TypedDict or pydantic model."""
-    if isinstance(tp, type):
+    if is_class(tp):
         if (
             issubclass(tp, msgspec.Struct)
             or dataclasses.is_dataclass(tp)
@@ -875,16 +872,11 @@ async def _teardown(ctx: Context, exc: BaseException | None) -> None:
                 except StopAsyncIteration:
                     continue
             else:
-                if error is None:
-                    try:
-                        await run_in_threadpool(next, gen)
-                    except StopIteration:
-                        continue
-                    raise RuntimeError("generator dependency yielded more than once")
-                try:
-                    await run_in_threadpool(gen.throw, error)
-                except StopIteration:
+                more, _ = await run_in_threadpool(step_generator, gen, error)
+                if not more:
                     continue
+                if error is None:
+                    raise RuntimeError("generator dependency yielded more than once")
         except BaseException as new:
             if new is error:
                 continue

@@ -18,10 +18,11 @@ from typing import Any
 
 import msgspec
 
-from fasterapi_core._concurrency import run_in_threadpool
+from fasterapi_core._concurrency import run_in_threadpool, step_generator
 from fasterapi_core._plan.context import Context
 from fasterapi_core._plan.convert import (
     Invalid,
+    is_class,
     make_checks,
     make_converter,
     strip_optional,
@@ -65,7 +66,7 @@ _SCALAR_TYPES: tuple[type, ...] = (str, int, float, bool, bytes)
 
 def _is_model(tp: Any) -> bool:
     tp = strip_optional(tp)
-    if not isinstance(tp, type):
+    if not is_class(tp):
         return False
     if issubclass(tp, msgspec.Struct) or dataclasses.is_dataclass(tp):
         return True
@@ -76,7 +77,7 @@ def _is_model(tp: Any) -> bool:
 
 def _is_pydantic(tp: Any) -> bool:
     tp = strip_optional(tp)
-    return isinstance(tp, type) and hasattr(tp, "model_validate") and hasattr(tp, "model_fields")
+    return is_class(tp) and hasattr(tp, "model_validate") and hasattr(tp, "model_fields")
 
 
 def _sequence_item(tp: Any) -> Any | None:
@@ -106,7 +107,7 @@ def _is_scalar(tp: Any) -> bool:
         return True
     if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
         return all(_is_scalar(a) for a in typing.get_args(tp))
-    if isinstance(tp, type):
+    if is_class(tp):
         return not (_is_model(tp) or issubclass(tp, (Mapping, list, set, tuple, frozenset)))
     return False
 
@@ -216,7 +217,7 @@ def _signature(call: Any) -> inspect.Signature:
 
 
 def _special(tp: Any) -> str | None:
-    if not isinstance(tp, type):
+    if not is_class(tp):
         return None
     if issubclass(tp, Request):
         return "request"
@@ -774,7 +775,7 @@ def _form_body_plan(fields: list[Field]) -> BodyPlan:
 
 
 def _is_upload(tp: Any) -> bool:
-    return isinstance(tp, type) and tp.__name__ in ("UploadFile", "StarletteUploadFile")
+    return is_class(tp) and tp.__name__ in ("UploadFile", "StarletteUploadFile")
 
 
 # --- flattening -----------------------------------------------------------------------------
@@ -905,7 +906,10 @@ async def run_steps(plan: Plan, ctx: Context) -> Any:
         else:
             gen = step.call(**kwargs)
             ctx.exits.append(gen)
-            values[step.slot] = await run_in_threadpool(next, gen)
+            more, value = await run_in_threadpool(step_generator, gen)
+            if not more:
+                raise RuntimeError(f"generator dependency {step.call!r} did not yield")
+            values[step.slot] = value
     if errors:
         raise RequestValidationError(list(errors), body=ctx.json_body)
     return values[-1]

@@ -19,7 +19,7 @@ from typing import Any
 
 import msgspec
 
-__all__ = ("Invalid", "is_optional", "make_checks", "make_converter", "strip_optional")
+__all__ = ("Invalid", "is_class", "is_optional", "make_checks", "make_converter", "strip_optional")
 
 _NoneType = type(None)
 
@@ -40,6 +40,11 @@ class Invalid(Exception):
         if self.ctx is not None:
             error["ctx"] = self.ctx
         return error
+
+
+def is_class(tp: Any) -> bool:
+    """True for a real class; False for `list[int]` and friends (classes on Python 3.10)."""
+    return isinstance(tp, type) and typing.get_origin(tp) is None
 
 
 def is_optional(tp: Any) -> bool:
@@ -258,11 +263,11 @@ def make_converter(tp: Any) -> Callable[[str], Any]:
         return conv
     if tp is Any or tp is object:
         return _to_str
-    if isinstance(tp, type) and issubclass(tp, enum.Enum):
+    if is_class(tp) and issubclass(tp, enum.Enum):
         return _enum_converter(tp)
     if typing.get_origin(tp) is typing.Literal:
         return _literal_converter(typing.get_args(tp))
-    if isinstance(tp, type) and issubclass(tp, str):
+    if is_class(tp) and issubclass(tp, str):
         return tp
     # Unions and anything else msgspec knows: let it convert, lax, from the string.
     return _via_msgspec(tp, "value_error", "Value error")
