@@ -136,11 +136,6 @@ def test_global_dependencies(fw):
     assert [p["name"] for p in params] == ["x-req"]
 
 
-@pytest.mark.gap(
-    "app-level dependencies=[...] also run for the /openapi.json (and docs) routes; FastAPI "
-    "serves its docs routes outside the app's dependencies, so a global auth dependency "
-    "never blocks them"
-)
 def test_global_dependencies_skip_docs_routes(fw):
     calls = []
     app = fw.FastAPI(dependencies=[fw.Depends(lambda: calls.append(1))])

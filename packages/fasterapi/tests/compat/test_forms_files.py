@@ -62,10 +62,6 @@ def test_form_missing_field(fw):
     }
 
 
-@pytest.mark.gap(
-    "a Form() route posted a JSON body answers 415 Unsupported Media Type; FastAPI answers "
-    "422 with a `missing` error for each form field"
-)
 def test_form_sent_as_json_is_missing_fields(fw):
     with fw.client(build(fw)) as client:
         response = client.post("/login/", json={"username": "bob", "password": "x"})

@@ -80,10 +80,6 @@ def test_on_event(fw):
     assert events == ["startup", "shutdown"]
 
 
-@pytest.mark.gap(
-    "app.on_event() emits no DeprecationWarning; FastAPI warns 'on_event is deprecated, use "
-    "lifespan event handlers instead'"
-)
 def test_on_event_warns_deprecation(fw):
     app = fw.FastAPI()
     with pytest.warns(DeprecationWarning, match="on_event is deprecated"):

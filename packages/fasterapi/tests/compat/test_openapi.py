@@ -1,0 +1,315 @@
+"""Tutorial: Metadata and Docs URLs; Advanced: Path Operation Advanced Configuration
+(operation ids, include_in_schema, openapi_extra), Extending OpenAPI, Behind a Proxy (servers),
+Additional Responses."""
+
+import pytest
+
+
+def build(fw):
+    tags_metadata = [
+        {"name": "users", "description": "Operations with users. The **login** logic is also here."},
+        {
+            "name": "items",
+            "description": "Manage items.",
+            "externalDocs": {"description": "Items external docs", "url": "https://example.com/"},
+        },
+    ]
+    app = fw.FastAPI(
+        title="ChimichangApp",
+        description="ChimichangApp API helps you do awesome stuff.",
+        summary="Deadpool's favorite app.",
+        version="0.0.1",
+        terms_of_service="http://example.com/terms/",
+        contact={"name": "Deadpoolio", "url": "http://x-force.example.com/contact/", "email": "dp@x-force.example.com"},
+        license_info={"name": "Apache 2.0", "identifier": "Apache-2.0"},
+        openapi_tags=tags_metadata,
+        servers=[
+            {"url": "https://stag.example.com", "description": "Staging environment"},
+            {"url": "https://prod.example.com", "description": "Production environment"},
+        ],
+    )
+
+    @app.get("/users/", tags=["users"], operation_id="some_specific_id_you_define")
+    def get_users():
+        return [{"name": "Harry"}]
+
+    @app.get("/items/", tags=["items"])
+    def get_items():
+        return [{"name": "wand"}]
+
+    @app.get("/hidden/", include_in_schema=False)
+    def hidden():
+        return {"hidden": True}
+
+    @app.get("/extra/", openapi_extra={"x-aperture-labs-portal": "blue"})
+    def extra():
+        return {}
+
+    @app.post(
+        "/raw/",
+        openapi_extra={
+            "requestBody": {
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "required": ["name"],
+                            "type": "object",
+                            "properties": {"name": {"type": "string"}},
+                        }
+                    }
+                },
+                "required": True,
+            }
+        },
+    )
+    async def raw(request: fw.Request):
+        data = await request.json()
+        return {"name": data["name"]}
+
+    @app.get(
+        "/responses/{item_id}",
+        responses={
+            404: {"description": "The item was not found", "content": {"application/json": {"example": {"detail": "x"}}}},
+            "5XX": {"description": "Server trouble"},
+        },
+    )
+    def with_responses(item_id: str):
+        return {"id": item_id}
+
+    return app
+
+
+def spec(fw, app=None):
+    with fw.client(app or build(fw)) as client:
+        response = client.get("/openapi.json")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/json"
+    return response.json()
+
+
+def test_info(fw):
+    schema = spec(fw)
+    assert schema["openapi"] == "3.1.0"
+    assert schema["info"] == {
+        "title": "ChimichangApp",
+        "summary": "Deadpool's favorite app.",
+        "description": "ChimichangApp API helps you do awesome stuff.",
+        "termsOfService": "http://example.com/terms/",
+        "contact": {"name": "Deadpoolio", "url": "http://x-force.example.com/contact/", "email": "dp@x-force.example.com"},
+        "license": {"name": "Apache 2.0", "identifier": "Apache-2.0"},
+        "version": "0.0.1",
+    }
+
+
+def test_tags_metadata_and_servers(fw):
+    schema = spec(fw)
+    assert schema["tags"] == [
+        {"name": "users", "description": "Operations with users. The **login** logic is also here."},
+        {
+            "name": "items",
+            "description": "Manage items.",
+            "externalDocs": {"description": "Items external docs", "url": "https://example.com/"},
+        },
+    ]
+    assert schema["servers"] == [
+        {"url": "https://stag.example.com", "description": "Staging environment"},
+        {"url": "https://prod.example.com", "description": "Production environment"},
+    ]
+
+
+def test_operation_ids_and_hidden(fw):
+    paths = spec(fw)["paths"]
+    assert paths["/users/"]["get"]["operationId"] == "some_specific_id_you_define"
+    assert paths["/items/"]["get"]["operationId"] == "get_items_items__get"
+    assert "/hidden/" not in paths
+    assert list(paths) == ["/users/", "/items/", "/extra/", "/raw/", "/responses/{item_id}"]
+
+
+def test_hidden_route_still_answers(fw):
+    with fw.client(build(fw)) as client:
+        assert client.get("/hidden/").json() == {"hidden": True}
+
+
+def test_openapi_extra(fw):
+    paths = spec(fw)["paths"]
+    assert paths["/extra/"]["get"]["x-aperture-labs-portal"] == "blue"
+    assert paths["/raw/"]["post"]["requestBody"]["content"]["application/json"]["schema"][
+        "required"
+    ] == ["name"]
+    with fw.client(build(fw)) as client:
+        assert client.post("/raw/", json={"name": "n"}).json() == {"name": "n"}
+
+
+def test_additional_responses(fw):
+    responses = spec(fw)["paths"]["/responses/{item_id}"]["get"]["responses"]
+    assert list(responses) == ["200", "404", "5XX", "422"]
+    assert responses["404"] == {
+        "description": "The item was not found",
+        "content": {"application/json": {"example": {"detail": "x"}}},
+    }
+    assert responses["422"] == {
+        "description": "Validation Error",
+        "content": {
+            "application/json": {"schema": {"$ref": "#/components/schemas/HTTPValidationError"}}
+        },
+    }
+
+
+def test_validation_error_components(fw):
+    schemas = spec(fw)["components"]["schemas"]
+    assert schemas["HTTPValidationError"] == {
+        "properties": {
+            "detail": {
+                "items": {"$ref": "#/components/schemas/ValidationError"},
+                "type": "array",
+                "title": "Detail",
+            }
+        },
+        "type": "object",
+        "title": "HTTPValidationError",
+    }
+    validation_error = schemas["ValidationError"]
+    assert validation_error["required"] == ["loc", "msg", "type"]
+    assert validation_error["properties"]["loc"] == {
+        "items": {"anyOf": [{"type": "string"}, {"type": "integer"}]},
+        "type": "array",
+        "title": "Location",
+    }
+
+
+def test_minimal_app(fw):
+    app = fw.FastAPI()
+    schema = spec(fw, app)
+    assert schema == {"openapi": "3.1.0", "info": {"title": "FastAPI", "version": "0.1.0"}, "paths": {}}
+
+
+def test_docs_urls(fw):
+    app = fw.FastAPI()
+    with fw.client(app) as client:
+        docs = client.get("/docs")
+        redoc = client.get("/redoc")
+        oauth = client.get("/docs/oauth2-redirect")
+    assert docs.status_code == 200
+    assert docs.headers["content-type"] == "text/html; charset=utf-8"
+    assert "swagger-ui" in docs.text
+    assert "/openapi.json" in docs.text
+    assert redoc.status_code == 200
+    assert "redoc" in redoc.text
+    assert oauth.status_code == 200
+
+
+def test_docs_disabled_and_moved(fw):
+    app = fw.FastAPI(docs_url="/documentation", redoc_url=None, openapi_url="/api/v1/openapi.json")
+    with fw.client(app) as client:
+        assert client.get("/docs").status_code == 404
+        assert client.get("/redoc").status_code == 404
+        assert client.get("/openapi.json").status_code == 404
+        documentation = client.get("/documentation")
+        assert client.get("/api/v1/openapi.json").status_code == 200
+    assert "/api/v1/openapi.json" in documentation.text
+
+
+def test_openapi_disabled(fw):
+    app = fw.FastAPI(openapi_url=None)
+    with fw.client(app) as client:
+        assert client.get("/openapi.json").status_code == 404
+        assert client.get("/docs").status_code == 404
+    assert app.openapi_schema is None
+
+
+def test_custom_openapi_function(fw):
+    app = fw.FastAPI()
+
+    @app.get("/items/")
+    async def read_items():
+        return [{"name": "Foo"}]
+
+    def custom_openapi():
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = fw.mod("openapi.utils").get_openapi(
+            title="Custom title",
+            version="2.5.0",
+            summary="This is a very custom OpenAPI schema",
+            description="Here's a longer description of the custom **OpenAPI** schema",
+            routes=app.routes,
+        )
+        schema["info"]["x-logo"] = {"url": "https://example.com/logo.png"}
+        app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = custom_openapi
+    schema = spec(fw, app)
+    assert schema["info"] == {
+        "title": "Custom title",
+        "summary": "This is a very custom OpenAPI schema",
+        "description": "Here's a longer description of the custom **OpenAPI** schema",
+        "version": "2.5.0",
+        "x-logo": {"url": "https://example.com/logo.png"},
+    }
+    assert schema["paths"]["/items/"]["get"]["operationId"] == "read_items_items__get"
+
+
+def test_openapi_method_caches_schema(fw):
+    app = build(fw)
+    first = app.openapi()
+    assert app.openapi() is first
+    assert app.openapi_schema is first
+
+
+def test_generate_unique_id_function(fw):
+    def custom_id(route):
+        return f"{route.tags[0]}-{route.name}"
+
+    app = fw.FastAPI(generate_unique_id_function=custom_id)
+    router = fw.APIRouter(generate_unique_id_function=lambda route: f"r-{route.name}")
+
+    @app.get("/items/", tags=["items"])
+    def read_items():
+        return []
+
+    @router.post("/users/", tags=["users"])
+    def create_user(name: str):
+        return {"name": name}
+
+    @app.get("/special/", tags=["x"], generate_unique_id_function=lambda route: "special")
+    def special():
+        return {}
+
+    app.include_router(router)
+    paths = spec(fw, app)["paths"]
+    assert paths["/items/"]["get"]["operationId"] == "items-read_items"
+    assert paths["/users/"]["post"]["operationId"] == "r-create_user"
+    assert paths["/special/"]["get"]["operationId"] == "special"
+
+
+def test_generate_unique_id_function_on_router(fw):
+    app = fw.FastAPI()
+    router = fw.APIRouter(generate_unique_id_function=lambda route: f"r-{route.name}")
+
+    @router.post("/users/", tags=["users"])
+    def create_user(name: str):
+        return {"name": name}
+
+    app.include_router(router)
+    paths = spec(fw, app)["paths"]
+    assert paths["/users/"]["post"]["operationId"] == "r-create_user"
+
+
+def test_generated_body_schema_name_uses_unique_id(fw):
+    app = fw.FastAPI(generate_unique_id_function=lambda route: f"op-{route.name}")
+
+    @app.post("/login/")
+    def login(username: str = fw.Form(), password: str = fw.Form()):
+        return {}
+
+    schema = spec(fw, app)
+    assert "Body_op-login" in schema["components"]["schemas"]
+
+
+@pytest.mark.parametrize("swagger_param", [{"syntaxHighlight": False}])
+def test_swagger_ui_parameters(fw, swagger_param):
+    app = fw.FastAPI(swagger_ui_parameters=swagger_param)
+    with fw.client(app) as client:
+        docs = client.get("/docs").text
+    assert '"syntaxHighlight": false' in docs
