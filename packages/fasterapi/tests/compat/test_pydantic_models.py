@@ -164,10 +164,6 @@ def test_response_model_by_alias(fw):
     assert out.json() == {"itemName": "x", "count": 1}
 
 
-@pytest.mark.gap(
-    "a list[PydanticModel] body fails with 'value_error' 'Input should be a valid Image' at "
-    "['body', 0]; FastAPI validates each element into the model"
-)
 def test_list_of_models(fw):
     with fw.client(build(fw)) as client:
         response = client.post("/images/multiple/", json=[{"url": "u", "name": "a"}, {"url": "v", "name": "b"}])
