@@ -5,7 +5,8 @@ Run it:  fasterapi run examples/todo/app.py     (docs at http://127.0.0.1:8000/d
 * CRUD on todos stored in SQLite (stdlib `sqlite3`); the database file is `$TODO_DB`,
   by default `todo.sqlite3` in the working directory. The table is created at startup
   by the lifespan handler.
-* One connection per request from a `yield` dependency, closed after the response.
+* One connection per request from a `yield` dependency, closed after the response;
+  handlers that write commit before they return.
 * msgspec Structs with constraints validate bodies; bad input gets FastAPI's 422 body.
 * Filters (`done`, `q`) and pagination (`limit` 1..100, `offset` >= 0) on the list.
 * `POST /todos/import` takes an uploaded text file: one title per line, or a CSV with
@@ -22,7 +23,7 @@ import datetime
 import io
 import os
 import sqlite3
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path as FilePath
 from typing import Annotated, Any
@@ -115,19 +116,23 @@ def audit_log_path() -> FilePath:
 
 
 def connect(path: FilePath) -> sqlite3.Connection:
-    # check_same_thread=False: a request's connection is opened in one worker thread of
-    # the pool and may be used from another; it is never used by two at once.
+    # check_same_thread=False: the connection is opened on the event loop and used by the
+    # (sync) handler in a worker thread of the pool, never by two threads at once.
     conn = sqlite3.connect(path, check_same_thread=False)
     conn.row_factory = sqlite3.Row
     return conn
 
 
-def get_db(request: Request) -> Iterator[sqlite3.Connection]:
-    """One connection per request, committed on success and always closed afterwards."""
+async def get_db(request: Request) -> AsyncIterator[sqlite3.Connection]:
+    """One connection per request, closed after the response.
+
+    Handlers that write commit before they return, so a client that reads right after
+    a write sees it; whatever was not committed (an error midway) is rolled back by
+    the close.
+    """
     conn = connect(request.app.state.db_path)
     try:
         yield conn
-        conn.commit()
     finally:
         conn.close()
 
@@ -267,6 +272,7 @@ def list_todos(
 def create_todo(todo: TodoIn, db: Db, tasks: BackgroundTasks) -> Todo:
     """Create a todo."""
     created = insert(db, todo)
+    db.commit()
     announce(tasks, "created", created, created.id)
     return created
 
@@ -286,6 +292,7 @@ def update_todo(
     title = patch.title if patch.title is not None else current.title
     done = patch.done if patch.done is not None else current.done
     db.execute("UPDATE todos SET title = ?, done = ? WHERE id = ?", (title, int(done), todo_id))
+    db.commit()
     updated = Todo(id=todo_id, title=title, done=done, created_at=current.created_at)
     announce(tasks, "updated", updated, todo_id)
     return updated
@@ -296,6 +303,7 @@ def delete_todo(todo_id: Annotated[int, Path(ge=1)], db: Db, tasks: BackgroundTa
     """Delete a todo."""
     if db.execute("DELETE FROM todos WHERE id = ?", (todo_id,)).rowcount == 0:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"todo {todo_id} not found")
+    db.commit()
     announce(tasks, "deleted", None, todo_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
@@ -327,6 +335,7 @@ async def import_todos(
             skipped += 1
             continue
         created.append(insert(db, todo))
+    db.commit()
     for todo in created:
         announce(tasks, "created", todo, todo.id)
     return ImportResult(created=created, skipped=skipped)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, MutableMapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from collections.abc import Callable
+from typing import TypeVar
 
 import fasterapi_core
 from FasterAPI._http_middleware import BaseHTTPMiddleware, DispatchFunction
@@ -50,14 +50,6 @@ class Faster(fasterapi_core.Faster):
             return func
 
         return decorator
-
-    if TYPE_CHECKING:
-        # Core annotates `scope` as a dict; ASGI (and the test client's type) says any
-        # mutable mapping. Widening it here lets `TestClient(app)` type-check; at run
-        # time core's `__call__` is used as it is, with no extra call per request.
-        async def __call__(
-            self, scope: MutableMapping[str, Any], receive: Any, send: Any
-        ) -> None: ...
 
 
 FastAPI = Faster
