@@ -167,13 +167,26 @@ def test_lifespan_state_reaches_request_and_events_run() -> None:
 
     app = Faster(lifespan=lifespan, on_startup=[lambda: events.append("startup-arg")])
 
-    @app.on_event("startup")
-    async def startup() -> None:
-        events.append("startup")
+    with pytest.warns(DeprecationWarning, match="on_event is deprecated"):
 
-    @app.on_event("shutdown")
-    def shutdown() -> None:
-        events.append("shutdown")
+        @app.on_event("startup")
+        async def startup() -> None:
+            events.append("startup")
+
+    with pytest.warns(DeprecationWarning, match="on_event"):
+
+        @app.on_event("shutdown")
+        def shutdown() -> None:
+            events.append("shutdown")
+
+    router = FasterRouter()
+    with pytest.warns(DeprecationWarning, match="on_event"):
+
+        @router.on_event("startup")
+        def router_startup() -> None:
+            events.append("router")
+
+    app.include_router(router)
 
     @app.get("/")
     def root(request: Request) -> str:
@@ -181,7 +194,7 @@ def test_lifespan_state_reaches_request_and_events_run() -> None:
 
     with TestClient(app) as client:
         assert client.get("/").json() == "conn"
-    assert events == ["startup-arg", "startup", "enter", "exit", "shutdown"]
+    assert events == ["startup-arg", "startup", "router", "enter", "exit", "shutdown"]
 
 
 def test_sync_context_manager_lifespan() -> None:

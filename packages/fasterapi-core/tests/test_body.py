@@ -8,7 +8,7 @@ from typing import Annotated, Any, TypedDict
 import msgspec
 import pytest
 
-from fasterapi_core import Body, Faster, Request
+from fasterapi_core import Body, Faster, Request, UploadFile
 from fasterapi_testing import TestClient
 
 
@@ -419,3 +419,62 @@ def test_chunked_body_is_joined(raw: Any) -> None:
     )
     assert result.status == 201
     assert msgspec.json.decode(result.body) == {"name": "x", "price": 2.0, "n": 0}
+
+
+def test_body_errors_come_after_parameter_errors() -> None:
+    app = Faster()
+
+    @app.put("/items/{item_id}")
+    def update(item_id: int, item: Item) -> int:
+        return item_id
+
+    r = TestClient(app).put("/items/x", json={"name": 1, "price": 1})
+    assert [e["loc"] for e in r.json()["detail"]] == [["path", "item_id"], ["body", "name"]]
+
+
+def test_validation_error_carries_the_decoded_body() -> None:
+    from fasterapi_core import JSONResponse, RequestValidationError
+
+    app = Faster()
+
+    @app.exception_handler(RequestValidationError)
+    async def handler(request: Request, exc: RequestValidationError) -> JSONResponse:
+        return JSONResponse({"body": exc.body}, status_code=422)
+
+    @app.post("/items")
+    def create(item: Item) -> Item:
+        return item
+
+    @app.post("/multi")
+    def multi(a: int = Body(), b: int = Body()) -> int:
+        return a + b
+
+    client = TestClient(app)
+    assert client.post("/items", json={"name": "towel"}).json() == {"body": {"name": "towel"}}
+    assert client.post("/multi", json={"a": 1}).json() == {"body": {"a": 1}}
+
+
+def test_form_route_with_a_json_body_reports_missing_fields_like_fastapi() -> None:
+    from fasterapi_core import Form
+
+    app = Faster()
+
+    @app.post("/login")
+    def login(username: str = Form(), password: str = Form()) -> str:
+        return username
+
+    r = TestClient(app).post("/login", json={"username": "a"})
+    assert r.status_code == 422
+    assert [e["loc"] for e in r.json()["detail"]] == [["body", "username"], ["body", "password"]]
+    assert TestClient(app).post("/login", data={"username": "a", "password": "p"}).json() == "a"
+
+
+def test_bare_upload_file_parameter_is_a_file() -> None:
+    app = Faster()
+
+    @app.post("/upload")
+    async def upload(file: UploadFile) -> dict[str, Any]:
+        return {"name": file.filename, "size": len(await file.read())}
+
+    r = TestClient(app).post("/upload", files={"file": ("a.txt", b"abc")})
+    assert r.json() == {"name": "a.txt", "size": 3}

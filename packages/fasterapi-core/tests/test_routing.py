@@ -275,3 +275,40 @@ def test_operation_spec_describes_params_and_body() -> None:
     document = app.openapi()
     assert "/items/{item_id}" in document["paths"]
     assert app.openapi() is document
+
+
+def test_exclude_unset_keeps_only_keys_the_dict_set() -> None:
+    app = Faster()
+
+    @app.get("/d", response_model=UserOut, response_model_exclude_unset=True)
+    def from_dict() -> dict[str, Any]:
+        return {"name": "a", "age": 0}
+
+    @app.get("/l", response_model=list[UserOut], response_model_exclude_unset=True)
+    def from_list() -> list[dict[str, Any]]:
+        return [{"name": "a"}, {"name": "b", "nick": None}]
+
+    client = TestClient(app)
+    assert client.get("/d").json() == {"name": "a", "age": 0}
+    assert client.get("/l").json() == [{"name": "a"}, {"name": "b", "nick": None}]
+
+
+def test_docs_routes_ignore_app_dependencies() -> None:
+    from fasterapi_core import Depends, Query
+
+    def token(token: str = Query()) -> str:
+        return token
+
+    app = Faster(
+        dependencies=[Depends(token)], generate_unique_id_function=lambda r: str(r.tags[0])
+    )
+
+    @app.get("/items", tags=["items"])
+    def items() -> str:
+        return "x"
+
+    client = TestClient(app)
+    assert client.get("/openapi.json").status_code == 200
+    assert client.get("/docs").status_code == 200
+    assert client.get("/items").status_code == 422
+    assert client.get("/items?token=t").json() == "x"

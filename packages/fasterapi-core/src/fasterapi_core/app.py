@@ -12,6 +12,7 @@ import inspect
 import logging
 import re
 import traceback
+import warnings
 from collections.abc import Awaitable, Callable, Mapping, MutableMapping, Sequence
 from contextlib import AbstractAsyncContextManager, AbstractContextManager
 from typing import Any, TypeVar
@@ -340,7 +341,7 @@ class Faster:
                     schema = {**schema, "servers": [{"url": root_path}, *servers]}
             return JSONResponse(schema)
 
-        self.add_api_route(openapi_url, openapi, include_in_schema=False)
+        self._add_docs_route(openapi_url, openapi)
         if self.docs_url:
             oauth2_url = self.swagger_ui_oauth2_redirect_url
 
@@ -356,14 +357,14 @@ class Faster:
                 )
                 return response
 
-            self.add_api_route(self.docs_url, swagger_ui_html, include_in_schema=False)
+            self._add_docs_route(self.docs_url, swagger_ui_html)
             if oauth2_url:
 
                 async def swagger_ui_redirect(req: Request) -> Response:
                     response: Response = get_swagger_ui_oauth2_redirect_html()
                     return response
 
-                self.add_api_route(oauth2_url, swagger_ui_redirect, include_in_schema=False)
+                self._add_docs_route(oauth2_url, swagger_ui_redirect)
         if self.redoc_url:
 
             async def redoc_html(req: Request) -> Response:
@@ -373,7 +374,20 @@ class Faster:
                 )
                 return response
 
-            self.add_api_route(self.redoc_url, redoc_html, include_in_schema=False)
+            self._add_docs_route(self.redoc_url, redoc_html)
+
+    def _add_docs_route(self, path: str, endpoint: Callable[..., Any]) -> None:
+        # As in FastAPI, the docs routes stand outside the app's dependencies, response class
+        # and unique-id function: a global auth dependency never locks the docs out.
+        self.router._register(
+            APIRoute(
+                path,
+                endpoint,
+                include_in_schema=False,
+                response_class=JSONResponse,
+                generate_unique_id_function=generate_unique_id,
+            )
+        )
 
     def openapi(self) -> dict[str, Any]:
         """The OpenAPI document (built on first call, then cached in `self.openapi_schema`)."""
@@ -467,8 +481,21 @@ class Faster:
         return URL(self.router.url_path_for(name, **path_params))
 
     def on_event(self, event_type: str) -> Callable[[F], F]:
-        """Decorator: run the function at "startup" or "shutdown"."""
-        return self.router.on_event(event_type)
+        """Decorator: run the function at "startup" or "shutdown".
+
+        Deprecated, as in FastAPI: use `lifespan=` instead.
+        """
+        warnings.warn(
+            "on_event is deprecated, use lifespan event handlers instead.",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+
+        def decorator(func: F) -> F:
+            self.router.add_event_handler(event_type, func)
+            return func
+
+        return decorator
 
     def add_event_handler(self, event_type: str, func: Callable[[], Any]) -> None:
         """Run `func` at "startup" or "shutdown"."""

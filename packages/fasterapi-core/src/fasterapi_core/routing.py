@@ -14,6 +14,7 @@ import logging
 import re
 import types
 import typing
+import warnings
 from collections.abc import Callable, Mapping, MutableMapping, Sequence
 from typing import Any, TypeVar
 
@@ -25,6 +26,7 @@ from fasterapi_core._plan.compile import (
     SYNC,
     Plan,
     compile_plan,
+    contains_pydantic,
     run_steps,
 )
 from fasterapi_core._plan.context import Context
@@ -146,6 +148,24 @@ def _response_converter(model: Any) -> Callable[[Any], Any] | None:
                 raise
 
         return convert_pydantic
+    if contains_pydantic(model):
+        from pydantic import TypeAdapter
+
+        adapter = TypeAdapter(model)
+
+        def convert_with_pydantic(value: Any) -> Any:
+            try:
+                validated = adapter.validate_python(value, from_attributes=True)
+            except Exception as exc:
+                if hasattr(exc, "errors"):
+                    errors = [
+                        {**e, "loc": ["response", *e["loc"]]} for e in exc.errors(include_url=False)
+                    ]
+                    raise ResponseValidationError(errors, body=value) from None
+                raise
+            return adapter.dump_python(validated, mode="json")
+
+        return convert_with_pydantic
     try:
         msgspec.json.Decoder(model)
     except TypeError:
@@ -223,11 +243,51 @@ def _prune(value: Any, *, drop_none: bool, include: Any, exclude: Any, top: bool
 
 
 def _defaults_of(model: Any) -> dict[str, Any]:
-    try:
-        fields = msgspec.structs.fields(model)
-    except TypeError:
+    """`{field: default}` of a response model (or of the item model of `list[Model]`)."""
+    args = typing.get_args(model)
+    if typing.get_origin(model) in (list, set, tuple, Sequence) and args:
+        model = args[0]
+    if not is_class(model):
         return {}
-    return {f.encode_name: f.default for f in fields if f.default is not msgspec.NODEFAULT}
+    if issubclass(model, msgspec.Struct):
+        return {
+            f.encode_name: f.default
+            for f in msgspec.structs.fields(model)
+            if f.default is not msgspec.NODEFAULT
+        }
+    if dataclasses.is_dataclass(model):
+        return {
+            f.name: f.default
+            for f in dataclasses.fields(model)
+            if f.default is not dataclasses.MISSING
+        }
+    fields = getattr(model, "model_fields", None)
+    if isinstance(fields, dict):
+        return {name: f.default for name, f in fields.items() if not f.is_required()}
+    return {}
+
+
+def _drop_defaults(data: Any, defaults: dict[str, Any]) -> Any:
+    if isinstance(data, dict):
+        return {k: v for k, v in data.items() if not (k in defaults and defaults[k] == v)}
+    if isinstance(data, list):
+        return [_drop_defaults(item, defaults) for item in data]
+    return data
+
+
+def _keep_set(data: Any, original: Any, defaults: dict[str, Any]) -> Any:
+    """Keep only the fields the handler set: the keys of a returned dict, pydantic's
+    `model_fields_set`; for other objects (Structs do not track it), the non-default ones."""
+    if isinstance(data, list) and isinstance(original, (list, tuple)):
+        return [_keep_set(d, o, defaults) for d, o in zip(data, original, strict=False)]
+    if not isinstance(data, dict):
+        return data
+    if isinstance(original, dict):
+        return {k: v for k, v in data.items() if k in original}
+    fields_set = getattr(original, "model_fields_set", None)
+    if fields_set is not None:
+        return {k: v for k, v in data.items() if k in fields_set}
+    return _drop_defaults(data, defaults)
 
 
 # --- routes ---------------------------------------------------------------------------------
@@ -471,7 +531,7 @@ class APIRoute(BaseRoute):
                 ):
                     return  # the client went away: nothing to answer
                 kwargs = {name: extract(ctx) for name, extract in self._args}
-                if ctx.errors:
+                if ctx.errors or ctx.body_errors:
                     await self._invalid(ctx, scope, receive, send)
                     return
                 if self._direct_async:
@@ -559,7 +619,7 @@ class APIRoute(BaseRoute):
             and handlers.get(RequestValidationError) is request_validation_exception_handler
         ):
             # PERF: no exception, no Request, no handler call (benchmarks/bench_core.py::invalid).
-            body = encode_json({"detail": ctx.errors})
+            body = encode_json({"detail": [*ctx.errors, *ctx.body_errors]})
             await send(
                 {
                     "type": "http.response.start",
@@ -571,7 +631,7 @@ class APIRoute(BaseRoute):
                 {"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body}
             )
             return
-        raise RequestValidationError(ctx.errors)
+        raise RequestValidationError([*ctx.errors, *ctx.body_errors], body=ctx.json_body)
 
     async def _read_body(
         self, plan: Plan, ctx: Context, scope: MutableMapping[str, Any], receive: Any
@@ -583,10 +643,18 @@ class APIRoute(BaseRoute):
 
             request = ctx.get_request()
             limits = self.form_limits if self.form_limits is not None else FormLimits()
-            try:
-                form = await parse_form(request.headers, request.stream(), limits)
-            except ClientDisconnect:
-                return False
+            media = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+            if media not in ("multipart/form-data", "application/x-www-form-urlencoded"):
+                # As in FastAPI (Starlette's request.form()): not a form body → an empty form,
+                # so each required field reports itself missing. The body is never parsed.
+                from fasterapi_core.forms import FormData
+
+                form = FormData()
+            else:
+                try:
+                    form = await parse_form(request.headers, request.stream(), limits)
+                except ClientDisconnect:
+                    return False
             request._form = form
             await body_plan.read(ctx, form)
             return True
@@ -641,10 +709,11 @@ class APIRoute(BaseRoute):
                 value.background = background
             await _call_response(value, scope, receive, send)
             return
+        original = value
         if self._convert_response is not None:
             value = self._convert_response(value)
         if self._pruning:
-            value = self._prune(value)
+            value = self._prune(value, original)
         temp = ctx.response
         if self._fast_json:
             await self._send_json(value, temp, scope, send)
@@ -682,21 +751,13 @@ class APIRoute(BaseRoute):
             body = b""
         await send({"type": "http.response.body", "body": body})
 
-    def _prune(self, value: Any) -> Any:
+    def _prune(self, value: Any, original: Any) -> Any:
         data = msgspec.to_builtins(value, enc_hook=_to_builtins_hook)
-        if self.response_model_exclude_defaults or self.response_model_exclude_unset:
-            defaults = self._model_defaults
-
-            def drop_defaults(obj: Any) -> Any:
-                if isinstance(obj, dict):
-                    return {
-                        k: v for k, v in obj.items() if not (k in defaults and defaults[k] == v)
-                    }
-                if isinstance(obj, list):
-                    return [drop_defaults(o) for o in obj]
-                return obj
-
-            data = drop_defaults(data)
+        defaults = self._model_defaults
+        if self.response_model_exclude_unset:
+            data = _keep_set(data, original, defaults)
+        if self.response_model_exclude_defaults:
+            data = _drop_defaults(data, defaults)
         return _prune(
             data,
             drop_none=self.response_model_exclude_none,
@@ -1372,7 +1433,15 @@ class FasterRouter:
         raise NoMatchFound(name, path_params)
 
     def on_event(self, event_type: str) -> Callable[[F], F]:
-        """Decorator: run the function at "startup" or "shutdown" (sync or async)."""
+        """Decorator: run the function at "startup" or "shutdown" (sync or async).
+
+        Deprecated, as in FastAPI: use the app's `lifespan=` instead.
+        """
+        warnings.warn(
+            "on_event is deprecated, use lifespan event handlers instead.",
+            DeprecationWarning,
+            stacklevel=2,
+        )
 
         def decorator(func: F) -> F:
             self.add_event_handler(event_type, func)

@@ -80,6 +80,15 @@ def _is_pydantic(tp: Any) -> bool:
     return is_class(tp) and hasattr(tp, "model_validate") and hasattr(tp, "model_fields")
 
 
+def contains_pydantic(tp: Any) -> bool:
+    """True when `tp` is or holds a pydantic model (`list[Item]`, `dict[str, Item]`...)."""
+    if _is_pydantic(tp):
+        return True
+    if typing.get_origin(tp) is typing.Annotated:
+        return contains_pydantic(typing.get_args(tp)[0])
+    return any(contains_pydantic(arg) for arg in typing.get_args(tp))
+
+
 def _sequence_item(tp: Any) -> Any | None:
     """The item type of `list[X]`, `set[X]`, `tuple[X, ...]`, `Sequence[X]`; else None."""
     tp = strip_optional(tp)
@@ -285,6 +294,9 @@ def analyse(
         if special is not None and info is None:
             dependant.specials.append((param.name, special))
             continue
+        if info is None and _is_upload(_sequence_item(base) or strip_optional(base)):
+            # A bare `file: UploadFile` (or list of them) is an uploaded file, as in FastAPI.
+            info = FileInfo(default)
         if info is None:
             if param.name in path_names:
                 info = PathInfo()
@@ -522,6 +534,19 @@ def _model_decoder(tp: Any) -> tuple[Callable[[bytes], Any], Callable[[Any], Any
             return validate(msgspec.json.decode(data))
 
         return decode, validate
+    if contains_pydantic(tp):
+        # `list[Item]` and other containers of pydantic models: pydantic's TypeAdapter.
+        from pydantic import TypeAdapter
+
+        adapter = TypeAdapter(tp)
+
+        def validate_any(obj: Any) -> Any:
+            return adapter.validate_python(obj)
+
+        def decode_any(data: bytes) -> Any:
+            return validate_any(msgspec.json.decode(data))
+
+        return decode_any, validate_any
     decoder = msgspec.json.Decoder(tp, strict=False)
 
     def convert(obj: Any) -> Any:
@@ -564,7 +589,7 @@ def _json_body_plan(fields: list[Field], embed: bool) -> BodyPlan:
         def read_single(ctx: Context, body: bytes) -> None:
             if not body:
                 if required:
-                    ctx.errors.append(
+                    ctx.body_errors.append(
                         {"type": "missing", "loc": ["body"], "msg": "Field required", "input": None}
                     )
                 else:
@@ -573,20 +598,21 @@ def _json_body_plan(fields: list[Field], embed: bool) -> BodyPlan:
             try:
                 value = decode(body)
             except msgspec.ValidationError as exc:
-                ctx.errors.extend(validation_errors(exc, ["body"], _decode_any(body)))
+                ctx.json_body = _decode_any(body)
+                ctx.body_errors.extend(validation_errors(exc, ["body"], ctx.json_body))
                 return
             except (msgspec.DecodeError, RecursionError, UnicodeDecodeError) as exc:
                 raise RequestValidationError([json_invalid(body, exc)], body=None) from None
             except Exception as exc:
                 if _is_validation_error(exc):
-                    ctx.errors.extend(_pydantic_errors(exc, ["body"]))
+                    ctx.body_errors.extend(_pydantic_errors(exc, ["body"]))
                     return
                 raise
             if check is not None:
                 try:
                     check(value)
                 except Invalid as exc:
-                    ctx.errors.append(exc.to_dict(["body"], value))
+                    ctx.body_errors.append(exc.to_dict(["body"], value))
                     return
             ctx.body_values[name] = value
 
@@ -608,6 +634,7 @@ def _json_body_plan(fields: list[Field], embed: bool) -> BodyPlan:
             except (msgspec.DecodeError, RecursionError, UnicodeDecodeError) as exc:
                 raise RequestValidationError([json_invalid(body, exc)], body=None) from None
         values = ctx.body_values
+        ctx.json_body = data
         for name, alias, required, get_default, convert, check in converters:
             try:
                 raw = data.get(alias, _ABSENT) if data is not None else _ABSENT
@@ -615,7 +642,7 @@ def _json_body_plan(fields: list[Field], embed: bool) -> BodyPlan:
                 raw = _ABSENT
             if raw is _ABSENT:
                 if required:
-                    ctx.errors.append(
+                    ctx.body_errors.append(
                         {
                             "type": "missing",
                             "loc": ["body", alias],
@@ -629,18 +656,18 @@ def _json_body_plan(fields: list[Field], embed: bool) -> BodyPlan:
             try:
                 value = convert(raw)
             except msgspec.ValidationError as exc:
-                ctx.errors.extend(validation_errors(exc, ["body", alias], raw))
+                ctx.body_errors.extend(validation_errors(exc, ["body", alias], raw))
                 continue
             except Exception as exc:
                 if _is_validation_error(exc):
-                    ctx.errors.extend(_pydantic_errors(exc, ["body", alias]))
+                    ctx.body_errors.extend(_pydantic_errors(exc, ["body", alias]))
                     continue
                 raise
             if check is not None:
                 try:
                     check(value)
                 except Invalid as exc:
-                    ctx.errors.append(exc.to_dict(["body", alias], raw))
+                    ctx.body_errors.append(exc.to_dict(["body", alias], raw))
                     continue
             values[name] = value
 
@@ -705,7 +732,7 @@ def _form_body_plan(fields: list[Field]) -> BodyPlan:
             raws = [r for r in raws if not (isinstance(r, str) and r == "")]
             if not raws:
                 if required:
-                    ctx.errors.append(
+                    ctx.body_errors.append(
                         {
                             "type": "missing",
                             "loc": ["body", alias],
@@ -725,7 +752,7 @@ def _form_body_plan(fields: list[Field]) -> BodyPlan:
                         if wants_bytes:
                             converted.append(raw.encode())
                             continue
-                        ctx.errors.append(
+                        ctx.body_errors.append(
                             {
                                 "type": "value_error",
                                 "loc": loc,
@@ -739,7 +766,7 @@ def _form_body_plan(fields: list[Field]) -> BodyPlan:
                     converted.append(await raw.read() if wants_bytes else raw)
                     continue
                 if not isinstance(raw, str):
-                    ctx.errors.append(
+                    ctx.body_errors.append(
                         {
                             "type": "string_type",
                             "loc": loc,
@@ -754,7 +781,7 @@ def _form_body_plan(fields: list[Field]) -> BodyPlan:
                     if check is not None and not is_list:
                         check(value)
                 except Invalid as exc:
-                    ctx.errors.append(exc.to_dict(loc, raw))
+                    ctx.body_errors.append(exc.to_dict(loc, raw))
                     failed = True
                     continue
                 converted.append(value)
@@ -765,7 +792,7 @@ def _form_body_plan(fields: list[Field]) -> BodyPlan:
                     try:
                         check(converted)
                     except Invalid as exc:
-                        ctx.errors.append(exc.to_dict(["body", alias], raws))
+                        ctx.body_errors.append(exc.to_dict(["body", alias], raws))
                         continue
                 values[name] = converted
             else:
@@ -888,11 +915,12 @@ async def run_steps(plan: Plan, ctx: Context) -> Any:
     """
     values: list[Any] = [None] * plan.nslots
     errors = ctx.errors
+    body_errors = ctx.body_errors
     for step in plan.steps:
         kwargs = {name: extract(ctx) for name, extract in step.args}
         for name, slot in step.deps:
             kwargs[name] = values[slot]
-        if errors:
+        if errors or body_errors:
             continue
         kind = step.kind
         if kind == ASYNC:
@@ -910,6 +938,7 @@ async def run_steps(plan: Plan, ctx: Context) -> Any:
             if not more:
                 raise RuntimeError(f"generator dependency {step.call!r} did not yield")
             values[step.slot] = value
-    if errors:
-        raise RequestValidationError(list(errors), body=ctx.json_body)
+    if errors or body_errors:
+        # FastAPI's order: parameters (dependencies first), then the body.
+        raise RequestValidationError([*errors, *body_errors], body=ctx.json_body)
     return values[-1]

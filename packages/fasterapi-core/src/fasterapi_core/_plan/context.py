@@ -36,6 +36,7 @@ class Context:
         "_query",
         "_query_lists",
         "background",
+        "body_errors",
         "body_values",
         "errors",
         "exits",
@@ -58,6 +59,7 @@ class Context:
         self.send = send
         self.path_params = path_params
         self.errors: list[dict[str, Any]] = []
+        self.body_errors: list[dict[str, Any]] = []
         self.body_values: dict[str, Any] = {}
         self.json_body: Any = None
         self.raw_body: bytes | None = None

@@ -268,7 +268,8 @@ def make_converter(tp: Any) -> Callable[[str], Any]:
     if typing.get_origin(tp) is typing.Literal:
         return _literal_converter(typing.get_args(tp))
     if is_class(tp) and issubclass(tp, str):
-        return tp
+        str_type: Callable[[str], Any] = tp
+        return str_type
     # Unions and anything else msgspec knows: let it convert, lax, from the string.
     return _via_msgspec(tp, "value_error", "Value error")
 
