@@ -437,3 +437,21 @@ def test_param_info_rejects_default_and_factory() -> None:
     assert QueryInfo().required
     assert not QueryInfo(None).required
     assert "QueryInfo" in repr(QueryInfo(3))
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [
+        ("zz", "invalid character: found `z` at 0"),
+        ("123", "invalid length: found 3"),
+        ("1234-5678", "invalid group count: expected 5, found 2"),
+        (
+            "12345678-1234-5678-1234-56781234567",
+            "invalid group length in group 4: expected 12, found 11",
+        ),
+    ],
+)
+def test_uuid_messages_match_pydantic(client: TestClient, raw: str, reason: str) -> None:
+    (error,) = client.get(f"/uuid/{raw}").json()["detail"]
+    assert error["msg"] == f"Input should be a valid UUID, {reason}"
+    assert error["ctx"] == {"error": reason}

@@ -117,11 +117,32 @@ def _to_decimal(raw: str) -> decimal.Decimal:
     return value
 
 
+_HEX = frozenset("0123456789abcdefABCDEF")
+_GROUPS = (8, 4, 4, 4, 12)
+
+
+def _uuid_error(raw: str) -> str:
+    """The reason pydantic gives for an invalid UUID string."""
+    text = raw.removeprefix("urn:uuid:")
+    for index, char in enumerate(text):
+        if char not in _HEX and char != "-":
+            return f"invalid character: found `{char}` at {index}"
+    if "-" not in text:
+        return f"invalid length: found {len(text)}"
+    groups = text.split("-")
+    if len(groups) != 5:
+        return f"invalid group count: expected 5, found {len(groups)}"
+    for index, (group, expected) in enumerate(zip(groups, _GROUPS, strict=True)):
+        if len(group) != expected:
+            return f"invalid group length in group {index}: expected {expected}, found {len(group)}"
+    return "invalid format"  # pragma: no cover - uuid.UUID accepts every other shape
+
+
 def _to_uuid(raw: str) -> uuid.UUID:
     try:
         return uuid.UUID(raw)
     except ValueError:
-        error = "invalid length or character"
+        error = _uuid_error(raw)
         raise Invalid(
             "uuid_parsing", f"Input should be a valid UUID, {error}", {"error": error}
         ) from None
