@@ -244,3 +244,25 @@ def test_response_class_on_router(fw):
 )
 def test_media_types(fw, name, media_type):
     assert getattr(fw.responses, name).media_type == media_type
+
+
+def test_jinja2_templates(fw, tmp_path):
+    pytest.importorskip("jinja2")
+    (tmp_path / "item.html").write_text("<h1>Item {{ id }}</h1><a href=\"{{ url_for('read_item', id=id) }}\">self</a>")
+    templates = fw.templating.Jinja2Templates(directory=str(tmp_path))
+    app = fw.FastAPI()
+
+    @app.get("/items/{id}", response_class=fw.responses.HTMLResponse)
+    def read_item(request: fw.Request, id: str):
+        return templates.TemplateResponse(request=request, name="item.html", context={"id": id})
+
+    with fw.client(app) as client:
+        response = client.get("/items/42")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "text/html; charset=utf-8"
+    assert response.text == '<h1>Item 42</h1><a href="http://testserver/items/42">self</a>'
+
+
+def test_orjson_and_ujson_response_names_exist(fw):
+    assert fw.responses.ORJSONResponse is not None
+    assert fw.responses.UJSONResponse is not None

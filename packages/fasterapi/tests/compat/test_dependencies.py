@@ -333,3 +333,70 @@ def test_openapi_flattens_dependency_params(fw, route):
         params = client.get("/openapi.json").json()["paths"][route]["get"]["parameters"]
     names = {"/items/": ["q", "skip", "limit"], "/guarded/": ["x-token", "x-key"]}[route]
     assert [p["name"] for p in params] == names
+
+
+class FixedContentQueryChecker:
+    def __init__(self, fixed_content: str):
+        self.fixed_content = fixed_content
+
+    def __call__(self, q: str = ""):
+        return bool(q) and self.fixed_content in q
+
+
+def test_parameterized_callable_instance(fw):
+    app = fw.FastAPI()
+    checker = FixedContentQueryChecker("bar")
+
+    @app.get("/query-checker/")
+    def read_query_check(fixed_content_included: Annotated[bool, fw.Depends(checker)]):
+        return {"fixed_content_in_query": fixed_content_included}
+
+    with fw.client(app) as client:
+        assert client.get("/query-checker/?q=foobar").json() == {"fixed_content_in_query": True}
+        assert client.get("/query-checker/?q=foo").json() == {"fixed_content_in_query": False}
+        assert client.get("/query-checker/").json() == {"fixed_content_in_query": False}
+        params = client.get("/openapi.json").json()["paths"]["/query-checker/"]["get"]["parameters"]
+    assert params == [
+        {
+            "name": "q",
+            "in": "query",
+            "required": False,
+            "schema": {"type": "string", "default": "", "title": "Q"},
+        }
+    ]
+
+
+def test_dependency_with_yield_on_router_and_app_order(fw):
+    events = []
+
+    def app_dep():
+        events.append("app in")
+        yield
+        events.append("app out")
+
+    def router_dep():
+        events.append("router in")
+        yield
+        events.append("router out")
+
+    app = fw.FastAPI(dependencies=[fw.Depends(app_dep)])
+    router = fw.APIRouter(dependencies=[fw.Depends(router_dep)])
+    router.get("/r")(lambda: events.append("handler") or "ok")
+    app.include_router(router)
+    with fw.client(app) as client:
+        assert client.get("/r").json() == "ok"
+    assert events == ["app in", "router in", "handler", "router out", "app out"]
+
+
+def test_security_scopes_flow_through_security(fw):
+    app = fw.FastAPI()
+
+    def needs(scopes: fw.security.SecurityScopes):
+        return scopes.scopes
+
+    @app.get("/s")
+    def read(got: Annotated[list, fw.Security(needs, scopes=["a", "b"])]):
+        return got
+
+    with fw.client(app) as client:
+        assert client.get("/s").json() == ["a", "b"]

@@ -313,3 +313,73 @@ def test_swagger_ui_parameters(fw, swagger_param):
     with fw.client(app) as client:
         docs = client.get("/docs").text
     assert '"syntaxHighlight": false' in docs
+
+
+def test_webhooks(fw):
+    app = fw.FastAPI()
+
+    @app.webhooks.post("new-subscription")
+    def new_subscription(body: dict[str, str]):
+        """When a new user subscribes, we send this request."""
+
+    @app.get("/")
+    def index():
+        return {}
+
+    schema = spec(fw, app)
+    assert list(schema["webhooks"]) == ["new-subscription"]
+    hook = schema["webhooks"]["new-subscription"]["post"]
+    assert hook["summary"] == "New Subscription"
+    assert hook["description"] == "When a new user subscribes, we send this request."
+    assert hook["operationId"] == "new_subscriptionnew_subscription_post"
+    assert hook["requestBody"]["required"] is True
+
+
+def test_responses_with_media_types(fw):
+    app = fw.FastAPI()
+
+    @app.get(
+        "/img/{item_id}",
+        responses={200: {"content": {"image/png": {}}, "description": "Return the JSON item or an image."}},
+    )
+    def read(item_id: str):
+        return {"id": item_id}
+
+    op = spec(fw, app)["paths"]["/img/{item_id}"]["get"]
+    assert op["responses"]["200"] == {
+        "description": "Return the JSON item or an image.",
+        "content": {"application/json": {"schema": {}}, "image/png": {}},
+    }
+
+
+@pytest.mark.gap(
+    "TestClient(app, root_path='/api/v1') (fasterapi_testing) sends scope path '/api/v1/app', "
+    "so request.url is 'http://testserver/api/v1/app'; Starlette's TestClient, used by "
+    "FastAPI, keeps scope path '/app' and request.url 'http://testserver/app'"
+)
+def test_test_client_root_path(fw):
+    app = fw.FastAPI()
+
+    @app.get("/app")
+    def read(request: fw.Request):
+        return {
+            "root_path": request.scope.get("root_path"),
+            "path": request.scope["path"],
+            "url": str(request.url),
+        }
+
+    with fw.client(app, root_path="/api/v1") as client:
+        response = client.get("/app")
+    assert response.json() == {
+        "root_path": "/api/v1",
+        "path": "/app",
+        "url": "http://testserver/app",
+    }
+
+
+def test_servers_from_root_path_scope(fw):
+    app = fw.FastAPI()
+    app.get("/app")(lambda: {})
+    with fw.client(app, root_path="/api/v1") as client:
+        servers = client.get("/openapi.json").json()["servers"]
+    assert servers == [{"url": "/api/v1"}]

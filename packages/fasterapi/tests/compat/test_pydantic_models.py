@@ -331,3 +331,139 @@ def test_struct_and_pydantic_in_one_app(faster_fw):
     assert pydantic_route.json()["item_id"] == 2
     schemas = app.openapi()["components"]["schemas"]
     assert {"StructIn", "Item", "Image"} <= set(schemas)
+
+
+class Patchable(BaseModel):
+    name: str | None = None
+    description: str | None = None
+    price: float | None = None
+    tax: float = 10.5
+    tags: list[str] = []
+
+
+def test_partial_update_with_patch(fw):
+    app = fw.FastAPI()
+    items = {"bar": {"name": "Bar", "description": "The bartenders", "price": 62, "tax": 20.2}}
+
+    @app.patch("/items/{item_id}")
+    def update_item(item_id: str, item: Patchable) -> Patchable:
+        stored = Patchable(**items[item_id])
+        updated = stored.model_copy(update=item.model_dump(exclude_unset=True))
+        items[item_id] = fw.encoders.jsonable_encoder(updated)
+        return updated
+
+    with fw.client(app) as client:
+        response = client.patch("/items/bar", json={"name": "Barz", "price": 3})
+    assert response.json() == {
+        "name": "Barz",
+        "description": "The bartenders",
+        "price": 3.0,
+        "tax": 20.2,
+        "tags": [],
+    }
+    assert items["bar"]["tax"] == 20.2
+
+
+class CommonHeaders(BaseModel):
+    host: str
+    save_data: bool
+    x_tag: list[str] = []
+
+
+class Cookies(BaseModel):
+    session_id: str
+    tracker: str | None = None
+
+
+class LoginForm(BaseModel):
+    username: str
+    password: str
+
+
+PARAM_MODEL_GAP = pytest.mark.gap(
+    "header / cookie / form parameter models (`Annotated[Model, Header()]`, `Cookie()`, "
+    "`Form()` with a pydantic model) are not spread into one parameter per field as FastAPI "
+    "does (FastAPI >= 0.115 'Header/Cookie/Form Parameter Models')"
+)
+
+
+@PARAM_MODEL_GAP
+def test_header_parameter_model(fw):
+    app = fw.FastAPI()
+
+    @app.get("/items/")
+    def read(headers: Annotated[CommonHeaders, fw.Header()]):
+        return headers
+
+    with fw.client(app) as client:
+        response = client.get("/items/", headers={"save-data": "true", "x-tag": "a"})
+        missing = client.get("/items/")
+    assert response.json() == {"host": "testserver", "save_data": True, "x_tag": ["a"]}
+    assert missing.status_code == 422
+    assert missing.json()["detail"][0]["loc"] == ["header", "save-data"]
+
+
+@PARAM_MODEL_GAP
+def test_cookie_parameter_model(fw):
+    app = fw.FastAPI()
+
+    @app.get("/items/")
+    def read(cookies: Annotated[Cookies, fw.Cookie()]):
+        return cookies
+
+    with fw.client(app) as client:
+        response = client.get("/items/", headers={"cookie": "session_id=abc"})
+        missing = client.get("/items/")
+    assert response.json() == {"session_id": "abc", "tracker": None}
+    assert missing.json() == {
+        "detail": [
+            {"type": "missing", "loc": ["cookie", "session_id"], "msg": "Field required", "input": {}}
+        ]
+    }
+
+
+@PARAM_MODEL_GAP
+def test_form_model(fw):
+    app = fw.FastAPI()
+
+    @app.post("/login/")
+    def login(data: Annotated[LoginForm, fw.Form()]):
+        return data
+
+    with fw.client(app) as client:
+        response = client.post("/login/", data={"username": "u", "password": "p"})
+        missing = client.post("/login/", data={"username": "u"})
+        body = app.openapi()["paths"]["/login/"]["post"]["requestBody"]
+    assert response.json() == {"username": "u", "password": "p"}
+    assert missing.json()["detail"] == [
+        {"type": "missing", "loc": ["body", "password"], "msg": "Field required", "input": {"username": "u"}}
+    ]
+    assert body["content"]["application/x-www-form-urlencoded"]["schema"] == {
+        "$ref": "#/components/schemas/LoginForm"
+    }
+
+
+class Message(BaseModel):
+    message: str
+
+
+def test_additional_response_with_model(fw):
+    app = fw.FastAPI()
+
+    @app.get("/items/{item_id}", response_model=Out, responses={404: {"model": Message}})
+    def read(item_id: str):
+        if item_id != "foo":
+            return fw.responses.JSONResponse(status_code=404, content={"message": "Item not found"})
+        return {"name": "Foo", "price": 1}
+
+    with fw.client(app) as client:
+        ok = client.get("/items/foo")
+        missing = client.get("/items/bar")
+    responses = app.openapi()["paths"]["/items/{item_id}"]["get"]["responses"]
+    assert ok.json() == {"name": "Foo", "price": 1.0}
+    assert (missing.status_code, missing.json()) == (404, {"message": "Item not found"})
+    assert responses["404"] == {
+        "description": "Not Found",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Message"}}},
+    }
+    assert list(responses) == ["200", "404", "422"]

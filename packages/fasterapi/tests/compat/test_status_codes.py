@@ -99,3 +99,40 @@ def test_openapi_status(fw):
     assert paths["/items/{item_id}"]["delete"]["responses"]["204"] == {
         "description": "Successful Response"
     }
+
+
+def test_additional_status_codes_by_returning_json_response(fw):
+    from typing import Annotated
+
+    app = fw.FastAPI()
+    items = {"foo": {"name": "Fighters", "size": 6}}
+
+    @app.put("/items/{item_id}")
+    def upsert(
+        item_id: str,
+        name: Annotated[str | None, fw.Body()] = None,
+        size: Annotated[int | None, fw.Body()] = None,
+    ):
+        if item_id in items:
+            items[item_id] = {"name": name, "size": size}
+            return items[item_id]
+        items[item_id] = {"name": name, "size": size}
+        return fw.responses.JSONResponse(status_code=fw.status.HTTP_201_CREATED, content=items[item_id])
+
+    with fw.client(app) as client:
+        updated = client.put("/items/foo", json={"name": "Wrestlers", "size": 3})
+        created = client.put("/items/red", json={"name": "Chillies"})
+    assert (updated.status_code, updated.json()) == (200, {"name": "Wrestlers", "size": 3})
+    assert (created.status_code, created.json()) == (201, {"name": "Chillies", "size": None})
+
+
+def test_status_code_as_http_status_enum(fw):
+    import http
+
+    app = fw.FastAPI()
+    app.post("/x", status_code=http.HTTPStatus.ACCEPTED)(lambda: {"ok": True})
+    with fw.client(app) as client:
+        response = client.post("/x")
+        responses = client.get("/openapi.json").json()["paths"]["/x"]["post"]["responses"]
+    assert response.status_code == 202
+    assert list(responses) == ["202"]
