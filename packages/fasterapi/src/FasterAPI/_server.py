@@ -9,6 +9,7 @@ fresh interpreters).
 from __future__ import annotations
 
 import contextlib
+import importlib
 import importlib.util
 import os
 import signal
@@ -131,8 +132,9 @@ def _raise_stopped(signum: int, frame: object) -> None:
 
 def _serve_granian(target: AppTarget, options: ServeOptions) -> None:
     try:
-        from granian import Granian
-        from granian.constants import Interfaces
+        # Imported by name: granian is an optional extra, absent where mypy runs.
+        granian = importlib.import_module("granian")
+        interfaces = importlib.import_module("granian.constants").Interfaces
     except ImportError:
         raise ServerError(
             "--server granian needs granian: pip install 'fasterapi[granian]' "
@@ -141,7 +143,7 @@ def _serve_granian(target: AppTarget, options: ServeOptions) -> None:
     kwargs: dict[str, Any] = {
         "address": options.host,
         "port": options.port,
-        "interface": Interfaces("asgi"),
+        "interface": interfaces("asgi"),
         "workers": options.workers,
         "backlog": options.backlog,
         "log_access": options.access_log,
@@ -151,6 +153,6 @@ def _serve_granian(target: AppTarget, options: ServeOptions) -> None:
     if options.reload:
         kwargs["reload"] = True
         kwargs["reload_paths"] = list(options.reload_dirs) or [target.app_dir]
-    server = Granian(target.import_string, **kwargs)
+    server = granian.Granian(target.import_string, **kwargs)
     with contextlib.suppress(KeyboardInterrupt):
         server.serve()
