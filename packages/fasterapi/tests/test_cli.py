@@ -360,3 +360,14 @@ def test_migrate_is_handed_to_its_own_parser(
         cli.main(["migrate", "--help"])
     assert exc.value.code == 0
     assert capsys.readouterr().out.startswith("usage: fasterapi migrate")
+
+
+def test_python_dash_m_runs_the_cli() -> None:
+    import subprocess
+
+    from FasterAPI.__about__ import __version__
+
+    out = subprocess.run(
+        [sys.executable, "-m", "FasterAPI", "--version"], capture_output=True, text=True, check=True
+    ).stdout
+    assert out == f"fasterapi {__version__}\n"

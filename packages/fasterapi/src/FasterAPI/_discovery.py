@@ -40,7 +40,7 @@ class AppLoadError(Exception):
     """The target names no importable ASGI app; the message is one line for the user."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AppTarget:
     """An app found by `load_app`.
 

@@ -33,7 +33,7 @@ class ServerError(Exception):
     """The server cannot start as asked (e.g. granian is not installed); one line."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ServeOptions:
     """How to serve: what `fasterapi run` and `fasterapi dev` collect from the command line."""
 

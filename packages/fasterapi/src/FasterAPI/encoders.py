@@ -102,7 +102,7 @@ def jsonable_encoder(
     return _encode(obj, include, exclude, options)
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, slots=True)
 class _Options:
     by_alias: bool
     exclude_unset: bool

@@ -67,6 +67,8 @@ class Jinja2Templates:
         ImportError: jinja2 is not installed.
     """
 
+    __slots__ = ("context_processors", "env")
+
     def __init__(
         self,
         directory: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | None = None,
