@@ -205,8 +205,9 @@ def request_json_app() -> Faster:
     strict=True,
     reason=(
         "HOLE: fasterapi-core: Request.json() on a malformed body raises json.JSONDecodeError "
-        "(after a second parse with the stdlib), and on JSON nested 100,000 deep a "
-        "RecursionError from that stdlib fallback; both escape as a 500. Expected: a 400 with "
+        "(after a second parse with the stdlib), on invalid UTF-8 a UnicodeDecodeError, and on "
+        "JSON nested 100,000 deep a RecursionError from that stdlib fallback; all escape as a "
+        "500. Expected: a 400 with "
         "a clear detail (an exception that is both an HTTPException(400) and a "
         "json.JSONDecodeError keeps Starlette-style `except ValueError` code working)."
     ),

@@ -1,0 +1,97 @@
+"""Coverage-guided fuzzing of the request path with atheris (libFuzzer), outside pytest.
+
+Each input is split into a method, a path, a query string, a few headers and a body chunked
+in two, then sent through the ASGI interface of `sample_app.py`. A crash is: an exception
+escaping the app, a 5xx, an unfinished response, or an app that answers nothing to a client
+that is still connected.
+
+Run (Linux, CPython with atheris installed, e.g. 3.13 with `pip install atheris`):
+
+    python tests/hostile/fuzz_atheris.py -runs=200000            # bounded run
+    python tests/hostile/fuzz_atheris.py -max_total_time=600 corpus/   # 10 minutes, keep a corpus
+
+libFuzzer options go after the script name; a crashing input is written to `crash-<sha1>`
+in the current directory and can be replayed with `python tests/hostile/fuzz_atheris.py crash-...`.
+This file is not collected by pytest (its name does not start with `test_`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import atheris
+
+with atheris.instrument_imports(include=["fasterapi_core", "fasterapi_router", "fasterapi_middleware", "FasterAPI"]):
+    _spec = importlib.util.spec_from_file_location("hostile_sample_app", Path(__file__).with_name("sample_app.py"))
+    assert _spec is not None and _spec.loader is not None
+    sample_app = importlib.util.module_from_spec(_spec)
+    _spec.loader.exec_module(sample_app)
+
+APP = sample_app.build(tempfile.mkdtemp(prefix="hostile-atheris-"))
+METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
+PREFIXES = ["/", "/items/", "/items", "/embed", "/form", "/upload", "/cookie", "/raw", "/stream?n=", "/files/", "/static/"]
+HEADERS = [b"content-type", b"content-length", b"cookie", b"range", b"accept-encoding", b"origin", b"access-control-request-method", b"x-token", b"if-none-match", b"if-range"]
+LOOP = asyncio.new_event_loop()
+
+
+class Failure(Exception):
+    """What the fuzzer reports as a crash."""
+
+
+def one_input(data: bytes) -> None:
+    fdp = atheris.FuzzedDataProvider(data)
+    method = fdp.PickValueInList(METHODS) if fdp.ConsumeBool() else fdp.ConsumeUnicodeNoSurrogates(8)
+    # Servers percent-decode with errors="replace": a path never holds a lone surrogate
+    # (test_paths_queries.py covers that case separately).
+    path = fdp.PickValueInList(PREFIXES) + fdp.ConsumeUnicodeNoSurrogates(fdp.ConsumeIntInRange(0, 40))
+    query = fdp.ConsumeBytes(fdp.ConsumeIntInRange(0, 60))
+    headers = [
+        (fdp.PickValueInList(HEADERS), fdp.ConsumeBytes(fdp.ConsumeIntInRange(0, 60)))
+        for _ in range(fdp.ConsumeIntInRange(0, 5))
+    ]
+    split = fdp.ConsumeIntInRange(0, 64)
+    body = fdp.ConsumeBytes(fdp.remaining_bytes())
+    chunks = [body[:split], body[split:]] if 0 < split < len(body) else [body]
+    sent: list[dict[str, Any]] = []
+    told: list[bool] = []
+    scope = {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method,
+        "scheme": "http", "path": path, "raw_path": path.encode("utf-8", "surrogatepass"),
+        "root_path": "", "query_string": query, "headers": headers,
+        "client": ("127.0.0.1", 1), "server": ("127.0.0.1", 2), "state": {},
+    }
+
+    async def receive() -> dict[str, Any]:
+        if chunks:
+            chunk = chunks.pop(0)
+            return {"type": "http.request", "body": chunk, "more_body": bool(chunks)}
+        told.append(True)
+        return {"type": "http.disconnect"}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    LOOP.run_until_complete(asyncio.wait_for(APP(scope, receive, send), 10))
+    starts = [m for m in sent if m["type"] == "http.response.start"]
+    if not starts:
+        if not told:
+            raise Failure(f"no answer to {method} {path!r}")
+        return
+    if starts[0]["status"] >= 500:
+        raise Failure(f"{starts[0]['status']} for {method} {path!r} {headers!r}: {sent[-1].get('body', b'')[:200]!r}")
+    if sent[-1]["type"] != "http.response.body" or sent[-1].get("more_body"):
+        raise Failure(f"unfinished response to {method} {path!r}")
+
+
+def main() -> None:
+    atheris.Setup(sys.argv, one_input)
+    atheris.Fuzz()
+
+
+if __name__ == "__main__":
+    main()
