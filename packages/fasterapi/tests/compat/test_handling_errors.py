@@ -132,7 +132,9 @@ def test_override_http_exception_handler(fw):
 
 
 def build_starlette_handler(fw):
-    starlette_exceptions = pytest.importorskip("starlette.exceptions")
+    starlette_exceptions = pytest.importorskip(
+        "starlette.exceptions", reason="starlette is not installed"
+    )
     app = fw.FastAPI()
 
     @app.exception_handler(starlette_exceptions.HTTPException)

@@ -5,7 +5,16 @@ only on FasterAPI (FastAPI cannot read them), against the same expected values.
 """
 
 import dataclasses
-from typing import Annotated, TypedDict
+import sys
+from typing import Annotated
+
+if sys.version_info >= (3, 12):
+    from typing import TypedDict
+else:  # pydantic (FastAPI) reads only typing_extensions.TypedDict before 3.12
+    try:
+        from typing_extensions import TypedDict
+    except ImportError:  # no pydantic either: FasterAPI alone reads typing's
+        from typing import TypedDict
 
 import msgspec
 import pytest
