@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from FasterAPI import (
+    BackgroundTasks,
     BaseHTTPMiddleware,
     FastAPI,
     GZipMiddleware,
@@ -83,6 +84,28 @@ def test_function_middleware_sees_request_and_changes_response() -> None:
         with client.websocket_connect("/ws") as ws:
             assert ws.receive_text() == "hi"
     assert seen == ["GET /hello", "GET /missing", "GET /teapot"]
+
+
+def test_background_tasks_of_the_app_still_run() -> None:
+    app = make_app()
+    done: list[str] = []
+
+    async def slow_job(name: str) -> None:
+        await asyncio.sleep(0.05)
+        done.append(name)
+
+    @app.post("/jobs")
+    async def start_job(tasks: BackgroundTasks) -> dict[str, str]:
+        tasks.add_task(slow_job, "first")
+        return {"queued": "first"}
+
+    @app.middleware("http")
+    async def passthrough(request: Request, call_next: CallNext) -> Response:
+        return await call_next(request)
+
+    with TestClient(app) as client:
+        assert client.post("/jobs").json() == {"queued": "first"}
+        assert done == ["first"]
 
 
 def test_middleware_order_is_fastapi_order() -> None:

@@ -169,6 +169,9 @@ async def _run_request_style(
     replay = _Replay(receive)
     request = Request(cast("dict[str, Any]", scope), replay.for_dispatch)
     tasks: list[asyncio.Task[None]] = []
+    # Inner apps whose whole response went out: they may still be running background
+    # tasks, which must finish (not be cancelled) before this request is over.
+    delivered: set[asyncio.Task[None]] = set()
 
     async def call_next(request: Request) -> Response:
         replay.recording = False
@@ -176,7 +179,8 @@ async def _run_request_style(
         queue: asyncio.Queue[Message | _End] = asyncio.Queue(maxsize=2)
 
         async def inner_send(message: Message) -> None:
-            await queue.put(message)
+            if task not in delivered:  # nothing may follow the last body message
+                await queue.put(message)
 
         async def run_app() -> None:
             try:
@@ -206,9 +210,12 @@ async def _run_request_style(
                     return
                 if message["type"] == "http.response.body":
                     chunk = message.get("body", b"")
+                    more = message.get("more_body", False)
+                    if not more:
+                        delivered.add(task)
                     if chunk:
                         yield chunk
-                    if not message.get("more_body", False):
+                    if not more:
                         return
 
         response = _AppResponse(body(), status_code=first["status"])
@@ -220,13 +227,17 @@ async def _run_request_style(
         if response is None:
             raise RuntimeError("The middleware's dispatch returned None instead of a response")
         await response(scope, receive, send)
+    except BaseException:
+        delivered.clear()  # the request failed: stop every inner app
+        raise
     finally:
         for task in tasks:
-            if not task.done():
+            if task not in delivered and not task.done():
                 task.cancel()
         if tasks:
-            results = await asyncio.gather(*tasks, return_exceptions=True)
-            del results  # errors already reached the caller through call_next or the body
+            # Errors already reached the caller through call_next or the body; an inner
+            # app whose response went out is awaited until its background work is done.
+            await asyncio.gather(*tasks, return_exceptions=True)
 
 
 def _without_bypass(scope: Scope) -> Scope:
