@@ -26,16 +26,44 @@ from typing import Any
 
 import atheris
 
-with atheris.instrument_imports(include=["fasterapi_core", "fasterapi_router", "fasterapi_middleware", "FasterAPI"]):
-    _spec = importlib.util.spec_from_file_location("hostile_sample_app", Path(__file__).with_name("sample_app.py"))
-    assert _spec is not None and _spec.loader is not None
+with atheris.instrument_imports(
+    include=["fasterapi_core", "fasterapi_router", "fasterapi_middleware", "FasterAPI"]
+):
+    _spec = importlib.util.spec_from_file_location(
+        "hostile_sample_app", Path(__file__).with_name("sample_app.py")
+    )
+    assert _spec is not None
+    assert _spec.loader is not None
     sample_app = importlib.util.module_from_spec(_spec)
     _spec.loader.exec_module(sample_app)
 
 APP = sample_app.build(tempfile.mkdtemp(prefix="hostile-atheris-"))
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
-PREFIXES = ["/", "/items/", "/items", "/embed", "/form", "/upload", "/cookie", "/raw", "/stream?n=", "/files/", "/static/"]
-HEADERS = [b"content-type", b"content-length", b"cookie", b"range", b"accept-encoding", b"origin", b"access-control-request-method", b"x-token", b"if-none-match", b"if-range"]
+PREFIXES = [
+    "/",
+    "/items/",
+    "/items",
+    "/embed",
+    "/form",
+    "/upload",
+    "/cookie",
+    "/raw",
+    "/stream?n=",
+    "/files/",
+    "/static/",
+]
+HEADERS = [
+    b"content-type",
+    b"content-length",
+    b"cookie",
+    b"range",
+    b"accept-encoding",
+    b"origin",
+    b"access-control-request-method",
+    b"x-token",
+    b"if-none-match",
+    b"if-range",
+]
 LOOP = asyncio.new_event_loop()
 
 
@@ -45,10 +73,14 @@ class Failure(Exception):
 
 def one_input(data: bytes) -> None:
     fdp = atheris.FuzzedDataProvider(data)
-    method = fdp.PickValueInList(METHODS) if fdp.ConsumeBool() else fdp.ConsumeUnicodeNoSurrogates(8)
+    method = (
+        fdp.PickValueInList(METHODS) if fdp.ConsumeBool() else fdp.ConsumeUnicodeNoSurrogates(8)
+    )
     # Servers percent-decode with errors="replace": a path never holds a lone surrogate
     # (test_paths_queries.py covers that case separately).
-    path = fdp.PickValueInList(PREFIXES) + fdp.ConsumeUnicodeNoSurrogates(fdp.ConsumeIntInRange(0, 40))
+    path = fdp.PickValueInList(PREFIXES) + fdp.ConsumeUnicodeNoSurrogates(
+        fdp.ConsumeIntInRange(0, 40)
+    )
     query = fdp.ConsumeBytes(fdp.ConsumeIntInRange(0, 60))
     headers = [
         (fdp.PickValueInList(HEADERS), fdp.ConsumeBytes(fdp.ConsumeIntInRange(0, 60)))
@@ -60,10 +92,19 @@ def one_input(data: bytes) -> None:
     sent: list[dict[str, Any]] = []
     told: list[bool] = []
     scope = {
-        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method,
-        "scheme": "http", "path": path, "raw_path": path.encode("utf-8", "surrogatepass"),
-        "root_path": "", "query_string": query, "headers": headers,
-        "client": ("127.0.0.1", 1), "server": ("127.0.0.1", 2), "state": {},
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": method,
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode("utf-8", "surrogatepass"),
+        "root_path": "",
+        "query_string": query,
+        "headers": headers,
+        "client": ("127.0.0.1", 1),
+        "server": ("127.0.0.1", 2),
+        "state": {},
     }
 
     async def receive() -> dict[str, Any]:
@@ -83,7 +124,9 @@ def one_input(data: bytes) -> None:
             raise Failure(f"no answer to {method} {path!r}")
         return
     if starts[0]["status"] >= 500:
-        raise Failure(f"{starts[0]['status']} for {method} {path!r} {headers!r}: {sent[-1].get('body', b'')[:200]!r}")
+        raise Failure(
+            f"{starts[0]['status']} for {method} {path!r} {headers!r}: {sent[-1].get('body', b'')[:200]!r}"
+        )
     if sent[-1]["type"] != "http.response.body" or sent[-1].get("more_body"):
         raise Failure(f"unfinished response to {method} {path!r}")
 

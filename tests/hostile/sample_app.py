@@ -38,7 +38,9 @@ class Item(msgspec.Struct):
     tags: list[str] = []
 
 
-def pagination(limit: int = Query(10, ge=1, le=100), offset: int = Query(0, ge=0)) -> dict[str, int]:
+def pagination(
+    limit: int = Query(10, ge=1, le=100), offset: int = Query(0, ge=0)
+) -> dict[str, int]:
     return {"limit": limit, "offset": offset}
 
 

@@ -57,11 +57,10 @@ def test_a_disallowed_origin_is_never_reflected(origin: str) -> None:
     assert response.status_code == 200
     assert acao(response) == []
     assert "access-control-allow-credentials" not in response.headers
-    preflight = client.options(
-        "/data", headers={**headers, "access-control-request-method": "GET"}
-    )
+    preflight = client.options("/data", headers={**headers, "access-control-request-method": "GET"})
     assert preflight.status_code == 400
-    assert acao(preflight) in ([], [ALLOWED]) and origin not in acao(preflight)
+    assert acao(preflight) in ([], [ALLOWED])
+    assert origin not in acao(preflight)
 
 
 @pytest.mark.parametrize("origin", HOSTILE)
@@ -98,14 +97,20 @@ def test_wildcard_without_credentials_never_sends_credentials() -> None:
         {"access-control-request-method": "GET", "access-control-request-headers": "X-Evil"},
         {"access-control-request-method": "GET, DELETE"},
         {"access-control-request-method": "G\u00e9T".encode("latin-1")},
-        {"access-control-request-method": "GET", "access-control-request-headers": ",,," * 1000 + "x-evil"},
+        {
+            "access-control-request-method": "GET",
+            "access-control-request-headers": ",,," * 1000 + "x-evil",
+        },
     ],
 )
 def test_a_preflight_beyond_what_is_allowed_is_refused(headers: dict[str, Any]) -> None:
     client = make_client(allow_origins=[ALLOWED], allow_methods=["GET"], allow_headers=["X-Token"])
     response = client.options("/data", headers={"origin": ALLOWED, **headers})
     assert response.status_code == 400
-    assert "access-control-allow-methods" not in response.headers or "DELETE" not in response.headers["access-control-allow-methods"]
+    assert (
+        "access-control-allow-methods" not in response.headers
+        or "DELETE" not in response.headers["access-control-allow-methods"]
+    )
 
 
 def test_a_valid_preflight_is_answered() -> None:

@@ -8,6 +8,7 @@ while a slow dependency works still runs the teardown of yield dependencies.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
@@ -83,7 +84,10 @@ def _stream_until_disconnect(app: Any, path: str, chunks_before_disconnect: int)
 
         async def send(message: dict[str, Any]) -> None:
             sent.append(message)
-            if sum(1 for m in sent if m["type"] == "http.response.body") >= chunks_before_disconnect:
+            if (
+                sum(1 for m in sent if m["type"] == "http.response.body")
+                >= chunks_before_disconnect
+            ):
                 gone.set()
             await asyncio.sleep(0)
 
@@ -193,10 +197,8 @@ def test_yield_dependency_teardown_runs_when_the_client_leaves_during_a_slow_dep
                 break
         # What a server does when the connection drops under a running request: cancel it.
         task.cancel()
-        try:
+        with contextlib.suppress(asyncio.CancelledError):
             await task
-        except asyncio.CancelledError:
-            pass
 
     guard(asyncio.run, main())
     assert events == ["open", "close"]

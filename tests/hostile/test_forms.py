@@ -190,7 +190,9 @@ def test_a_50_mb_upload_is_spooled_to_disk(drive: Any) -> None:
     tracemalloc.start()
     try:
         tracemalloc.reset_peak()
-        sent = drive(app, "POST", "/upload", headers=[(b"content-type", MULTIPART)], chunks=chunks, limit=60)
+        sent = drive(
+            app, "POST", "/upload", headers=[(b"content-type", MULTIPART)], chunks=chunks, limit=60
+        )
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
@@ -210,7 +212,11 @@ MALFORMED = [
     ("no disposition", MULTIPART, b"--XyZ\r\nContent-Type: text/plain\r\n\r\nv\r\n--XyZ--\r\n"),
     ("bad header line", MULTIPART, b"--XyZ\r\nno colon here\r\n\r\nv\r\n--XyZ--\r\n"),
     ("invalid utf-8 value", MULTIPART, multipart(part("name", b"\xff\xfe\xfd"))),
-    ("invalid utf-8 name", MULTIPART, multipart(part("n\xe9".encode("latin-1").decode("latin-1"), b"v"))),
+    (
+        "invalid utf-8 name",
+        MULTIPART,
+        multipart(part("n\xe9".encode("latin-1").decode("latin-1"), b"v")),
+    ),
     ("boundary too long", b"multipart/form-data; boundary=" + b"b" * 100_000, b"--b\r\n"),
     ("urlencoded invalid utf-8", URLENCODED[1], b"name=%ff%fe"),
     ("urlencoded raw invalid utf-8", URLENCODED[1], b"name=\xff\xfe"),
@@ -221,7 +227,9 @@ MALFORMED = [
 ]
 
 
-@pytest.mark.parametrize(("ctype", "body"), [m[1:] for m in MALFORMED], ids=[m[0] for m in MALFORMED])
+@pytest.mark.parametrize(
+    ("ctype", "body"), [m[1:] for m in MALFORMED], ids=[m[0] for m in MALFORMED]
+)
 def test_malformed_forms_are_a_4xx(drive: Any, ctype: bytes, body: bytes) -> None:
     app, _ = make_app()
     sent = post(drive, app, "/fields", body, ctype)

@@ -17,8 +17,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-_spec = importlib.util.spec_from_file_location("hostile_sample_app", Path(__file__).with_name("sample_app.py"))
-assert _spec is not None and _spec.loader is not None
+_spec = importlib.util.spec_from_file_location(
+    "hostile_sample_app", Path(__file__).with_name("sample_app.py")
+)
+assert _spec is not None
+assert _spec.loader is not None
 sample_app = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(sample_app)
 
@@ -26,7 +29,23 @@ METHODS = st.one_of(
     st.sampled_from(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]),
     st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ-", min_size=0, max_size=12),
 )
-ROUTES = ["/", "/items/1", "/items/404", "/items", "/embed", "/form", "/upload", "/cookie", "/raw", "/stream", "/files/a/b", "/static/hello.txt", "/static/../x", "/docs", "/openapi.json"]
+ROUTES = [
+    "/",
+    "/items/1",
+    "/items/404",
+    "/items",
+    "/embed",
+    "/form",
+    "/upload",
+    "/cookie",
+    "/raw",
+    "/stream",
+    "/files/a/b",
+    "/static/hello.txt",
+    "/static/../x",
+    "/docs",
+    "/openapi.json",
+]
 PATHS = st.one_of(
     st.sampled_from(ROUTES),
     st.builds(lambda a, b: a + b, st.sampled_from(ROUTES), st.text(max_size=30)),
@@ -34,44 +53,102 @@ PATHS = st.one_of(
     st.builds(lambda t: "/items/" + t, st.text(alphabet="0123456789-+. %a\x00\u0661", max_size=20)),
 )
 HEADER_NAMES = st.sampled_from(
-    [b"content-type", b"content-length", b"cookie", b"range", b"accept-encoding", b"origin",
-     b"access-control-request-method", b"access-control-request-headers", b"x-token",
-     b"if-none-match", b"if-modified-since", b"if-range", b"transfer-encoding", b"host"]
+    [
+        b"content-type",
+        b"content-length",
+        b"cookie",
+        b"range",
+        b"accept-encoding",
+        b"origin",
+        b"access-control-request-method",
+        b"access-control-request-headers",
+        b"x-token",
+        b"if-none-match",
+        b"if-modified-since",
+        b"if-range",
+        b"transfer-encoding",
+        b"host",
+    ]
 ) | st.binary(min_size=1, max_size=20).map(bytes.lower)
 CONTENT_TYPES = st.sampled_from(
-    [b"application/json", b"text/plain", b"application/x-www-form-urlencoded",
-     b"multipart/form-data; boundary=B", b"multipart/form-data", b"application/vnd+json", b""]
+    [
+        b"application/json",
+        b"text/plain",
+        b"application/x-www-form-urlencoded",
+        b"multipart/form-data; boundary=B",
+        b"multipart/form-data",
+        b"application/vnd+json",
+        b"",
+    ]
 )
 HEADER_VALUES = st.one_of(
     st.binary(max_size=80),
     CONTENT_TYPES,
-    st.sampled_from([b"bytes=0-5", b"bytes=5-1,0-", b"gzip", b"https://app.example", b"GET", b"session=abc; a=b", b"W/\"x\"", b"-1", b"99999999999999999999"]),
+    st.sampled_from(
+        [
+            b"bytes=0-5",
+            b"bytes=5-1,0-",
+            b"gzip",
+            b"https://app.example",
+            b"GET",
+            b"session=abc; a=b",
+            b'W/"x"',
+            b"-1",
+            b"99999999999999999999",
+        ]
+    ),
 )
 JSON_BODIES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
     max_leaves=20,
 ).map(lambda v: __import__("json").dumps(v).encode())
 VALID_ITEM = st.builds(
     lambda name, price: b'{"name": %s, "price": %s}' % (name, price),
     st.text(max_size=10).map(lambda t: __import__("json").dumps(t).encode()),
-    st.sampled_from([b"1", b"1.5", b"-0", b"1e308", b"\"x\"", b"null", b"NaN", b"9" * 40]),
+    st.sampled_from([b"1", b"1.5", b"-0", b"1e308", b'"x"', b"null", b"NaN", b"9" * 40]),
 )
 FORM_BODIES = st.one_of(
-    st.lists(st.tuples(st.sampled_from([b"name", b"age", b"x", b""]), st.binary(max_size=10)), max_size=6).map(
-        lambda pairs: b"&".join(k + b"=" + v for k, v in pairs)
-    ),
-    st.lists(st.tuples(st.sampled_from([b"name", b"age", b"file", b"note"]), st.binary(max_size=20), st.booleans()), max_size=4).map(
-        lambda parts: b"".join(
-            b'--B\r\nContent-Disposition: form-data; name="' + n + b'"' + (b'; filename="f.txt"' if f else b"") + b"\r\n\r\n" + v + b"\r\n"
-            for n, v, f in parts
-        ) + b"--B--\r\n"
+    st.lists(
+        st.tuples(st.sampled_from([b"name", b"age", b"x", b""]), st.binary(max_size=10)), max_size=6
+    ).map(lambda pairs: b"&".join(k + b"=" + v for k, v in pairs)),
+    st.lists(
+        st.tuples(
+            st.sampled_from([b"name", b"age", b"file", b"note"]),
+            st.binary(max_size=20),
+            st.booleans(),
+        ),
+        max_size=4,
+    ).map(
+        lambda parts: (
+            b"".join(
+                b'--B\r\nContent-Disposition: form-data; name="'
+                + n
+                + b'"'
+                + (b'; filename="f.txt"' if f else b"")
+                + b"\r\n\r\n"
+                + v
+                + b"\r\n"
+                for n, v, f in parts
+            )
+            + b"--B--\r\n"
+        )
     ),
 )
 BODIES = st.one_of(st.binary(max_size=300), JSON_BODIES, VALID_ITEM, FORM_BODIES)
 
 
-def run(app: Any, method: str, path: str, query: bytes, headers: list[tuple[bytes, bytes]], body: bytes, split: int) -> tuple[list[dict[str, Any]], bool]:
+def run(
+    app: Any,
+    method: str,
+    path: str,
+    query: bytes,
+    headers: list[tuple[bytes, bytes]],
+    body: bytes,
+    split: int,
+) -> tuple[list[dict[str, Any]], bool]:
     """Drive one request; returns what was sent and whether the app was told of a disconnect."""
     sent: list[dict[str, Any]] = []
     told: list[bool] = []
@@ -127,7 +204,14 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Any:
     split=st.integers(0, 50),
 )
 def test_no_request_makes_the_app_fail(
-    app: Any, method: str, path: str, query: bytes, ctype: bytes, headers: list[tuple[bytes, bytes]], body: bytes, split: int
+    app: Any,
+    method: str,
+    path: str,
+    query: bytes,
+    ctype: bytes,
+    headers: list[tuple[bytes, bytes]],
+    body: bytes,
+    split: int,
 ) -> None:
     all_headers = [(b"content-type", ctype), *headers] if ctype else headers
     sent, disconnected = run(app, method, path, query, all_headers, body, split)
@@ -138,4 +222,5 @@ def test_no_request_makes_the_app_fail(
         return
     status = starts[0]["status"]
     assert status < 500, (status, sent[-1].get("body", b"")[:300])
-    assert sent[-1]["type"] == "http.response.body" and not sent[-1].get("more_body", False)
+    assert sent[-1]["type"] == "http.response.body"
+    assert not sent[-1].get("more_body", False)

@@ -27,6 +27,12 @@ from FasterAPI import (
     StreamingResponse,
 )
 
+
+def unsplittable(value: bytes) -> bool:
+    """No CR, LF or NUL: the value cannot end its header line or smuggle another."""
+    return b"\r" not in value and b"\n" not in value and b"\x00" not in value
+
+
 BAD_VALUES = ["a\r\nSet-Cookie: evil=1", "a\nX-Evil: 1", "a\rb", "a\x00b", "\r\n\r\n<html>"]
 NON_LATIN1 = ["\u2603", "caf\u00e9 \u20ac", "\U0001f600"]
 
@@ -43,7 +49,15 @@ NON_LATIN1 = ["\u2603", "caf\u00e9 \u20ac", "\U0001f600"]
         lambda v: Response("x", headers={v: "value"}),
         lambda v: Response("x", media_type="text/" + v),
     ],
-    ids=["Response", "JSONResponse", "PlainText", "Streaming", "media_type", "header name", "text media"],
+    ids=[
+        "Response",
+        "JSONResponse",
+        "PlainText",
+        "Streaming",
+        "media_type",
+        "header name",
+        "text media",
+    ],
 )
 def test_unsafe_header_values_are_refused_at_construction(build: Any, value: str) -> None:
     with pytest.raises(ValueError):
@@ -69,7 +83,7 @@ def test_unsafe_cookies_are_refused(value: str) -> None:
         pass
     else:  # the standard library quotes the value (octal escapes): safe, as in Starlette
         (cookie,) = [v for k, v in response.raw_headers if k == b"set-cookie"]
-        assert b"\r" not in cookie and b"\n" not in cookie and b"\x00" not in cookie
+        assert unsplittable(cookie)
         assert cookie.startswith(b'session="')
         response = Response("x")
     with pytest.raises(ValueError):
@@ -89,8 +103,8 @@ def test_non_latin1_error_message_is_clear() -> None:
 @pytest.mark.parametrize("target", BAD_VALUES + NON_LATIN1 + ["//evil.example/\r\n"])
 def test_redirect_targets_cannot_split_the_response(target: str) -> None:
     response = RedirectResponse("/next?to=" + target)
-    for key, value in response.raw_headers:
-        assert b"\r" not in value and b"\n" not in value and b"\x00" not in value
+    for _key, value in response.raw_headers:
+        assert unsplittable(value)
         value.decode("latin-1")
     location = dict(response.raw_headers)[b"location"]
     assert location.startswith(b"/next?to=")
@@ -147,8 +161,9 @@ def test_an_unsafe_header_from_a_handler_is_a_500_without_the_header(
     assert sent.error is None, repr(sent.error)
     assert sent.status == 500, sent.body
     for key, header in sent.headers:
-        assert b"\r" not in header and b"\n" not in header and b"\x00" not in header
-        assert key not in (b"x-echo", b"x-evil") and b"evil" not in header
+        assert unsplittable(header)
+        assert key not in (b"x-echo", b"x-evil")
+        assert b"evil" not in header
     assert b"evil" not in sent.body
     errors = [r for r in caplog.records if r.levelno >= logging.ERROR and r.exc_info]
     assert len(errors) == 1, [r.getMessage() for r in caplog.records]
@@ -163,7 +178,7 @@ def test_a_cookie_from_a_handler_is_quoted_not_split(drive: Any, value: str) -> 
     sent = drive(make_app([]), "GET", "/cookie", query_string=f"v={quote(value)}".encode())
     assert sent.status == 200
     (cookie,) = [v for k, v in sent.headers if k == b"set-cookie"]
-    assert b"\r" not in cookie and b"\n" not in cookie and b"\x00" not in cookie
+    assert unsplittable(cookie)
     assert not [k for k, _ in sent.headers if k == b"x-evil"]
 
 
@@ -181,7 +196,7 @@ def test_a_redirect_from_a_handler_is_encoded_not_refused(drive: Any, value: str
     sent = drive(make_app([]), "GET", "/redirect", query_string=f"v={quote(value)}".encode())
     assert sent.status == 307
     location = dict(sent.headers)[b"location"]
-    assert b"\r" not in location and b"\n" not in location and b"\x00" not in location
+    assert unsplittable(location)
 
 
 def parsing_app() -> Faster:
@@ -232,7 +247,15 @@ def test_malformed_cookie_headers(drive: Any, cookie: bytes, path: str) -> None:
     assert sent.status in (200, 400, 422), sent.body
 
 
-ENCODINGS = [b"gzip;q=abc", b"gzip;q=" + b"9" * 5000, b"\xff\xfe", b",,,;;;", b"gzip, " * 10_000, b"*;q=-1", b"identity;q=0, *;q=0"]
+ENCODINGS = [
+    b"gzip;q=abc",
+    b"gzip;q=" + b"9" * 5000,
+    b"\xff\xfe",
+    b",,,;;;",
+    b"gzip, " * 10_000,
+    b"*;q=-1",
+    b"identity;q=0, *;q=0",
+]
 
 
 @pytest.mark.parametrize("value", ENCODINGS)
@@ -261,4 +284,5 @@ def test_malformed_content_type(drive: Any, ctype: bytes, path: str, body: bytes
     headers = [(b"content-type", ctype), (b"content-length", str(len(body)).encode())]
     sent = drive(parsing_app(), "POST", path, headers=headers, chunks=[body])
     assert sent.error is None, repr(sent.error)
-    assert sent.status is not None and sent.status < 500, sent.body
+    assert sent.status is not None
+    assert sent.status < 500, sent.body

@@ -43,7 +43,9 @@ def make_app() -> tuple[Faster, list[Any]]:
     return app, ran
 
 
-def post(drive: Any, app: Faster, path: str, body: bytes, ctype: bytes | None = b"application/json") -> Any:
+def post(
+    drive: Any, app: Faster, path: str, body: bytes, ctype: bytes | None = b"application/json"
+) -> Any:
     headers = [(b"content-length", str(len(body)).encode())]
     if ctype is not None:
         headers.append((b"content-type", ctype))
@@ -54,7 +56,8 @@ def assert_422_shape(sent: Any) -> None:
     assert sent.error is None, repr(sent.error)
     assert sent.status == 422, sent.body[:300]
     detail = msgspec.json.decode(sent.body)["detail"]
-    assert isinstance(detail, list) and detail
+    assert isinstance(detail, list)
+    assert detail
     for error in detail:
         assert {"type", "loc", "msg"} <= set(error)
         assert error["loc"][0] == "body"
@@ -69,7 +72,7 @@ HOSTILE_BODIES = {
     "comment": b'{"name": "a" /* hi */}',
     "trailing comma": b'{"name": "a",}',
     "invalid utf-8": b'{"name": "\xff\xfe"}',
-    "utf-16 bom": "\ufeff{\"name\": \"a\"}".encode("utf-16"),
+    "utf-16 bom": '\ufeff{"name": "a"}'.encode("utf-16"),
     "nul byte": b'{"name": "a\x00"}',
     "control character": b'{"name": "a\x01"}',
     "bad escape": b'{"name": "\\x41"}',
@@ -84,7 +87,7 @@ HOSTILE_BODIES = {
     "deep objects": b'{"a":' * 100_000 + b"1" + b"}" * 100_000,
     "deep and unclosed": b"[" * 100_000,
     "wrong type": b'{"name": 1}',
-    "not an object": b'[1, 2, 3]',
+    "not an object": b"[1, 2, 3]",
     "null": b"null",
 }
 
@@ -117,7 +120,12 @@ def test_hostile_json_into_an_any_body_is_a_422(drive: Any, body: bytes) -> None
 
 @pytest.mark.parametrize(
     "body",
-    [b'{"x": ' + b"9" * 1_000_000 + b"}", b'{"x": 1e999999999}', b'{"x": NaN}', b'{"x": -Infinity}'],
+    [
+        b'{"x": ' + b"9" * 1_000_000 + b"}",
+        b'{"x": 1e999999999}',
+        b'{"x": NaN}',
+        b'{"x": -Infinity}',
+    ],
     ids=["million digits", "huge exponent", "NaN", "-Infinity"],
 )
 def test_numbers_that_are_not_finite_floats_are_a_422(drive: Any, body: bytes) -> None:

@@ -67,7 +67,9 @@ def close_code(session: Any) -> int:
     return int(info.value.code)
 
 
-@pytest.mark.parametrize("payload", ["x" * 2048, b"x" * 2048, "\u2603" * 400], ids=["text", "bytes", "utf-8"])
+@pytest.mark.parametrize(
+    "payload", ["x" * 2048, b"x" * 2048, "\u2603" * 400], ids=["text", "bytes", "utf-8"]
+)
 def test_an_oversize_message_closes_with_1009(payload: Any) -> None:
     events: list[str] = []
     app = make_app(events, websocket_max_message_size=1024)
@@ -105,7 +107,12 @@ DEEP_JSON_HOLE = pytest.mark.xfail(
 
 @pytest.mark.parametrize(
     "payload",
-    ["{", pytest.param("[" * 100_000, marks=DEEP_JSON_HOLE, id="deep"), '{"a": NaN}', "9" * 1_000_000],
+    [
+        "{",
+        pytest.param("[" * 100_000, marks=DEEP_JSON_HOLE, id="deep"),
+        '{"a": NaN}',
+        "9" * 1_000_000,
+    ],
 )
 def test_invalid_json_closes_with_1007(payload: str) -> None:
     app = make_app([], websocket_max_message_size=4 * 1024 * 1024)
