@@ -121,8 +121,8 @@ def tests(session: nox.Session, package: str) -> None:
     group = nox.project.dependency_groups(pyproject(package), "test")
     ours = [package] + [s for r in group if (s := sibling(r))]
     install_ours(session, ours)
-    if third := third_party(list(group)):
-        session.install(*third)
+    # pytest-timeout turns a hang into a failure with a traceback, never a stuck CI run.
+    session.install("pytest-timeout", *third_party(list(group)))
     cov = [
         "--cov",
         f"--cov-config={pkg_dir(package) / 'pyproject.toml'}",
@@ -133,6 +133,7 @@ def tests(session: nox.Session, package: str) -> None:
         "pytest",
         str(pkg_dir(package) / "tests"),
         *(cov if uses_cov else []),
+        "--timeout=120",
         *session.posargs,
         # Each session keeps its own data file, so runs in parallel never merge.
         env={"COVERAGE_FILE": str(Path(session.create_tmp()) / ".coverage")},
