@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import signal
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
 pytestmark = [pytest.mark.server, pytest.mark.slow]
@@ -47,6 +49,20 @@ def test_run_stops_cleanly_on_sigint(serve: Serve) -> None:
     server.proc.send_signal(signal.SIGINT)
     assert server.stop() == 0
     assert "Traceback" not in server.output()
+
+
+def test_sigterm_with_a_websocket_open_closes_it_with_1012_and_exits(serve: Serve) -> None:
+    server = serve("bare_app.py")
+    with connect(f"ws://127.0.0.1:{server.port}/ws") as ws:
+        ws.send("hold")
+        assert ws.recv(timeout=5) == "echo: hold"
+        started = time.monotonic()
+        assert server.stop() == 0
+        assert time.monotonic() - started < 10
+        with pytest.raises(ConnectionClosed) as closed:
+            ws.recv(timeout=5)
+    assert closed.value.rcvd is not None
+    assert closed.value.rcvd.code == 1012  # "service restart": the client may reconnect
 
 
 def test_run_with_two_workers_starts_and_stops_cleanly(serve: Serve) -> None:
