@@ -638,6 +638,8 @@ class APIRoute(BaseRoute):
     ) -> bool:
         body_plan = plan.body
         assert body_plan is not None
+        ctx.body_errors = []
+        ctx.body_values = {}
         if body_plan.kind == "form":
             from fasterapi_core.forms import FormLimits, parse_form
 
@@ -916,8 +918,8 @@ async def _call_response(
 
 async def _teardown(ctx: Context, exc: BaseException | None) -> None:
     """Finish generator dependencies in reverse order; they see the handler's exception."""
-    exits = ctx.exits
-    ctx.exits = []
+    exits = ctx.exits or []
+    ctx.exits = None
     error = exc
     for gen in reversed(exits):
         try:

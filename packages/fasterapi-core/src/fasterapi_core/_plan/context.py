@@ -26,6 +26,10 @@ class SecurityScopes:
         self.scope_str = " ".join(self.scopes)
 
 
+_NO_ERRORS: list[dict[str, Any]] = []  # shared and never appended to: the body reader replaces it
+_NO_VALUES: dict[str, Any] = {}
+
+
 class Context:
     """One request's state while its plan runs (no `Request` is built unless asked for)."""
 
@@ -59,11 +63,13 @@ class Context:
         self.send = send
         self.path_params = path_params
         self.errors: list[dict[str, Any]] = []
-        self.body_errors: list[dict[str, Any]] = []
-        self.body_values: dict[str, Any] = {}
+        # PERF: body containers are created by the body reader, only for routes with a body
+        # (benchmarks/bench_core.py::path).
+        self.body_errors: list[dict[str, Any]] = _NO_ERRORS
+        self.body_values: dict[str, Any] = _NO_VALUES
         self.json_body: Any = None
         self.raw_body: bytes | None = None
-        self.exits: list[Any] = []
+        self.exits: list[Any] | None = None
         self._query: dict[str, str] | None = None
         self._query_lists: dict[str, list[str]] | None = None
         self._headers: dict[str, str] | None = None
