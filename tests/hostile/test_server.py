@@ -17,6 +17,7 @@ import contextlib
 import json
 import os
 import re
+import resource
 import shutil
 import signal
 import socket
@@ -184,8 +185,20 @@ def stats(server: Server) -> dict[str, int]:
     return dict(json.loads(out.partition(b"\r\n\r\n")[2]))
 
 
+def _raise_open_file_limit(wanted: int = 8192) -> None:
+    """1,000 held connections need ~1,000 descriptors on each side; CI often starts at 1,024.
+
+    The server subprocess inherits the raised soft limit. Nothing is lowered.
+    """
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+    if soft != resource.RLIM_INFINITY and soft < target:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    _raise_open_file_limit()
     folder = tmp_path_factory.mktemp("server")
     app_file = folder / "hostile_app.py"
     app_file.write_text(APP)
