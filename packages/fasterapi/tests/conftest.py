@@ -90,16 +90,21 @@ ServeFactory = Callable[..., Server]
 
 @pytest.fixture
 def serve(tmp_path: Path) -> Iterator[ServeFactory]:
-    """Start `fasterapi run <args> --host 127.0.0.1 --port <free>` and wait until it answers."""
+    """Start `fasterapi run <args> --host 127.0.0.1 --port <free>` and wait until it answers.
+
+    `command="dev"` starts `fasterapi dev` instead.
+    """
     started: list[Server] = []
 
-    def start(*args: str, cwd: Path = APPS, env: dict[str, str] | None = None) -> Server:
+    def start(
+        *args: str, cwd: Path = APPS, env: dict[str, str] | None = None, command: str = "run"
+    ) -> Server:
         port = free_port()
         log = tmp_path / f"server-{port}.log"
-        command = [*fasterapi_command(), "run", *args, "--host", "127.0.0.1", "--port", str(port)]
+        argv = [*fasterapi_command(), command, *args, "--host", "127.0.0.1", "--port", str(port)]
         with log.open("wb") as out:
             proc = subprocess.Popen(
-                command,
+                argv,
                 cwd=cwd,
                 stdout=out,
                 stderr=subprocess.STDOUT,

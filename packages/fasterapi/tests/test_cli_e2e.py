@@ -105,3 +105,34 @@ def test_todo_example_through_a_real_server(serve: Serve, tmp_path: Path) -> Non
     assert (tmp_path / "todo.sqlite3").is_file()
     assert len((tmp_path / "audit.log").read_text().splitlines()) == 3
     assert "Traceback" not in server.output()
+
+
+def test_dev_reloads_when_the_file_changes(serve: Serve, tmp_path: Path) -> None:
+    app_file = tmp_path / "main.py"
+    app_file.write_text(_PLAIN_APP.format(text="before"))
+    server = serve(command="dev", cwd=tmp_path)
+    assert httpx.get(server.url + "/").text == "before"
+
+    app_file.write_text(_PLAIN_APP.format(text="after"))
+    deadline = time.monotonic() + 20
+    text = ""
+    while time.monotonic() < deadline:
+        try:
+            text = httpx.get(server.url + "/", timeout=1).text
+        except httpx.TransportError:
+            text = ""  # restarting
+        if text == "after":
+            break
+        time.sleep(0.2)
+    assert text == "after", server.output()
+    assert server.stop() == 0
+    assert "Traceback" not in server.output()
+
+
+_PLAIN_APP = """
+async def app(scope, receive, send):
+    if scope["type"] != "http":
+        return
+    await send({{"type": "http.response.start", "status": 200, "headers": []}})
+    await send({{"type": "http.response.body", "body": b"{text}"}})
+"""
