@@ -136,3 +136,17 @@ async def app(scope, receive, send):
     await send({{"type": "http.response.start", "status": 200, "headers": []}})
     await send({{"type": "http.response.body", "body": b"{text}"}})
 """
+
+
+def test_run_on_granian_serves_http_websocket_and_upload(serve: Serve) -> None:
+    pytest.importorskip("granian", reason="granian is the optional fasterapi[granian] extra")
+    server = serve("bare_app.py", "--server", "granian")
+    assert httpx.get(server.url + "/").text == "hello from bare ASGI"
+    with connect(f"ws://127.0.0.1:{server.port}/ws") as ws:
+        ws.send("ping")
+        assert ws.recv(timeout=5) == "echo: ping"
+    upload = httpx.post(server.url + "/upload", files={"file": ("a.bin", b"y" * 50_000)})
+    assert upload.json()["bytes"] > 50_000
+    assert server.stop() == 0
+    assert "granian" in server.output().lower()
+    assert "Traceback" not in server.output()
