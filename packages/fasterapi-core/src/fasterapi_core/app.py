@@ -88,7 +88,11 @@ class Middleware:
 class DependencyOverrides(dict[Any, Any]):
     """`app.dependency_overrides`: a dict that counts its changes, so routes recompile lazily."""
 
-    version = 0
+    __slots__ = ("version",)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.version = 0
 
     def _bump(self) -> None:
         self.version += 1
@@ -178,6 +182,9 @@ class Faster:
         websocket_max_message_size: Largest WebSocket message accepted (default 1 MiB).
         **extra: Stored in `app.extra`, as FastAPI does.
     """
+
+    # A __dict__ slot: apps stay open to new attributes (`app.openapi = custom_openapi`).
+    __slots__ = ("__dict__",)
 
     def __init__(
         self,

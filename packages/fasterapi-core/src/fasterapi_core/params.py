@@ -73,6 +73,8 @@ class ParamInfo:
         **extra: Other FastAPI/pydantic keywords (`validation_alias`, `strict`, ...), kept.
     """
 
+    __slots__ = ("__dict__",)
+
     location = ""
 
     def __init__(
@@ -154,17 +156,23 @@ class ParamInfo:
 class PathInfo(ParamInfo):
     """A path parameter (always required)."""
 
+    __slots__ = ()
+
     location = "path"
 
 
 class QueryInfo(ParamInfo):
     """A query parameter."""
 
+    __slots__ = ()
+
     location = "query"
 
 
 class HeaderInfo(ParamInfo):
     """A header parameter; `convert_underscores` maps `x_token` to the `x-token` header."""
+
+    __slots__ = ()
 
     location = "header"
 
@@ -178,11 +186,15 @@ class HeaderInfo(ParamInfo):
 class CookieInfo(ParamInfo):
     """A cookie parameter."""
 
+    __slots__ = ()
+
     location = "cookie"
 
 
 class BodyInfo(ParamInfo):
     """A JSON body parameter (or one field of it, with `embed=True` or several body params)."""
+
+    __slots__ = ()
 
     location = "body"
 
@@ -202,6 +214,8 @@ class BodyInfo(ParamInfo):
 class FormInfo(BodyInfo):
     """A form field (`application/x-www-form-urlencoded` or `multipart/form-data`)."""
 
+    __slots__ = ()
+
     def __init__(
         self,
         default: Any = Undefined,
@@ -214,6 +228,8 @@ class FormInfo(BodyInfo):
 
 class FileInfo(FormInfo):
     """A file field of a `multipart/form-data` body (`UploadFile` or `bytes`)."""
+
+    __slots__ = ()
 
     def __init__(
         self, default: Any = Undefined, *, media_type: str = "multipart/form-data", **kwargs: Any

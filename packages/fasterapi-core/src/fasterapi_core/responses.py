@@ -81,6 +81,9 @@ class Response:
         background: A task to run after the response is sent.
     """
 
+    # A __dict__ slot: subclasses keep Starlette's style (class-level `media_type`, new fields).
+    __slots__ = ("__dict__",)
+
     media_type: str | None = None
     charset = "utf-8"
 
@@ -228,6 +231,8 @@ class JSONResponse(Response):
     Decimals as numbers, enums) plus pydantic models when pydantic is installed.
     """
 
+    __slots__ = ()
+
     media_type = "application/json"
 
     def render(self, content: Any) -> bytes:
@@ -238,11 +243,15 @@ class JSONResponse(Response):
 class HTMLResponse(Response):
     """A `text/html` response."""
 
+    __slots__ = ()
+
     media_type = "text/html"
 
 
 class PlainTextResponse(Response):
     """A `text/plain` response."""
+
+    __slots__ = ()
 
     media_type = "text/plain"
 
@@ -256,6 +265,8 @@ class RedirectResponse(Response):
         headers: Extra headers.
         background: A task to run after the response is sent.
     """
+
+    __slots__ = ()
 
     def __init__(
         self,
@@ -288,6 +299,8 @@ class StreamingResponse(Response):
         media_type: The Content-Type.
         background: A task to run after the whole body was sent.
     """
+
+    __slots__ = ()
 
     def __init__(
         self,
@@ -463,6 +476,8 @@ class FileResponse(Response):
         method: Force the request method (e.g. "HEAD").
         content_disposition_type: "attachment" (download) or "inline".
     """
+
+    __slots__ = ()
 
     chunk_size = _CHUNK
 

@@ -296,6 +296,8 @@ def _keep_set(data: Any, original: Any, defaults: dict[str, Any]) -> Any:
 class BaseRoute:
     """What every route has: a path template and a name."""
 
+    __slots__ = ("__dict__",)
+
     path: str
     name: str | None
     include_in_schema: bool = True
@@ -313,6 +315,8 @@ class APIRoute(BaseRoute):
         endpoint: The handler.
         **options: `FasterRouter.add_api_route`'s keywords.
     """
+
+    __slots__ = ()
 
     def __init__(
         self,
@@ -966,6 +970,8 @@ class APIWebSocketRoute(BaseRoute):
         max_message_size: Largest message accepted (passed to `WebSocket`).
     """
 
+    __slots__ = ()
+
     include_in_schema = False
 
     def __init__(
@@ -1048,6 +1054,8 @@ class Mount(BaseRoute):
         name: A name for `url_path_for(name, path=...)`.
     """
 
+    __slots__ = ()
+
     include_in_schema = False
 
     def __init__(self, path: str, app: Any, name: str | None = None) -> None:
@@ -1112,6 +1120,8 @@ class FasterRouter:
         generate_unique_id_function: Operation id generator for every route.
         max_body_size: Default JSON body limit for the routes of this router.
     """
+
+    __slots__ = ("__dict__",)
 
     def __init__(
         self,

@@ -27,8 +27,6 @@ _NoneType = type(None)
 class Invalid(Exception):
     """A value failed conversion or a constraint: carries pydantic's `type`, `msg`, `ctx`."""
 
-    __slots__ = ("ctx", "kind", "msg")
-
     def __init__(self, kind: str, msg: str, ctx: dict[str, Any] | None = None) -> None:
         self.kind = kind
         self.msg = msg
