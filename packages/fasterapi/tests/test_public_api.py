@@ -261,6 +261,7 @@ MODULE_PATHS = {
     "staticfiles": ["StaticFiles"],
     "templating": ["Jinja2Templates"],
     "openapi.utils": ["get_openapi"],
+    "openapi.constants": ["REF_PREFIX"],
     "openapi.docs": [
         "get_swagger_ui_html",
         "get_redoc_html",
