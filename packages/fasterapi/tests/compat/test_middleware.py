@@ -128,6 +128,22 @@ def test_cors_disallowed_origin(fw):
     assert preflight.text == "Disallowed CORS origin"
 
 
+@pytest.mark.gap(
+    "a refused CORS preflight answers with only `vary: origin`; Starlette's CORSMiddleware also "
+    "sends access-control-allow-credentials / -allow-methods / -max-age and `vary: Origin, "
+    "Access-Control-Request-Method, Access-Control-Request-Headers, "
+    "Access-Control-Request-Private-Network`"
+)
+def test_cors_refused_preflight_headers(fw):
+    with fw.client(build_cors(fw)) as client:
+        response = client.options(
+            "/", headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "GET"}
+        )
+    assert response.headers["access-control-allow-credentials"] == "true"
+    assert response.headers["access-control-max-age"] == "600"
+    assert response.headers["vary"].startswith("Origin, Access-Control-Request-Method")
+
+
 def test_gzip(fw):
     app = fw.FastAPI()
     app.add_middleware(fw.mod("middleware.gzip").GZipMiddleware, minimum_size=1000, compresslevel=5)

@@ -383,3 +383,63 @@ def test_servers_from_root_path_scope(fw):
     with fw.client(app, root_path="/api/v1") as client:
         servers = client.get("/openapi.json").json()["servers"]
     assert servers == [{"url": "/api/v1"}]
+
+
+@pytest.mark.gap(
+    "the default Swagger UI / ReDoc pages use the favicon 'data:,'; FastAPI's link "
+    "https://fastapi.tiangolo.com/img/favicon.png (get_swagger_ui_html / get_redoc_html "
+    "default swagger_favicon_url / redoc_favicon_url)"
+)
+def test_docs_default_favicon(fw):
+    with fw.client(fw.FastAPI()) as client:
+        docs = client.get("/docs").text
+        redoc = client.get("/redoc").text
+    favicon = '<link rel="shortcut icon" href="https://fastapi.tiangolo.com/img/favicon.png">'
+    assert favicon in docs
+    assert favicon in redoc
+
+
+def test_docs_pages_load_the_same_assets(fw):
+    with fw.client(fw.FastAPI(title="T")) as client:
+        docs = client.get("/docs").text
+        redoc = client.get("/redoc").text
+    assert "<title>T - Swagger UI</title>" in docs
+    assert "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/swagger-ui-bundle.js" in docs
+    assert "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/swagger-ui.css" in docs
+    assert '"dom_id": "#swagger-ui"' in docs
+    assert '"deepLinking": true' in docs
+    assert "<title>T - ReDoc</title>" in redoc
+    assert '<redoc spec-url="/openapi.json"></redoc>' in redoc
+    assert "https://cdn.jsdelivr.net/npm/redoc@2/bundles/redoc.standalone.js" in redoc
+
+
+def test_custom_docs_ui_assets(fw):
+    docs = fw.mod("openapi.docs")
+    app = fw.FastAPI(docs_url=None, redoc_url=None)
+
+    @app.get("/docs", include_in_schema=False)
+    def custom_swagger_ui_html():
+        return docs.get_swagger_ui_html(
+            openapi_url=app.openapi_url,
+            title=app.title + " - Swagger UI",
+            oauth2_redirect_url=app.swagger_ui_oauth2_redirect_url,
+            swagger_js_url="/static/swagger-ui-bundle.js",
+            swagger_css_url="/static/swagger-ui.css",
+        )
+
+    @app.get("/redoc", include_in_schema=False)
+    def redoc_html():
+        return docs.get_redoc_html(
+            openapi_url=app.openapi_url,
+            title=app.title + " - ReDoc",
+            redoc_js_url="/static/redoc.standalone.js",
+        )
+
+    with fw.client(app) as client:
+        page = client.get("/docs")
+        redoc = client.get("/redoc")
+    assert page.headers["content-type"] == "text/html; charset=utf-8"
+    assert '<script src="/static/swagger-ui-bundle.js"></script>' in page.text
+    assert 'href="/static/swagger-ui.css"' in page.text
+    assert "/docs/oauth2-redirect" in page.text
+    assert '/static/redoc.standalone.js"' in redoc.text

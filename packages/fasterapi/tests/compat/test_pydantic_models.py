@@ -467,3 +467,23 @@ def test_additional_response_with_model(fw):
         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Message"}}},
     }
     assert list(responses) == ["200", "404", "422"]
+
+
+@pytest.mark.gap(
+    "a JSON array sent to a pydantic model body gives type 'model_type' with ctx; FastAPI "
+    "gives 'model_attributes_type', 'Input should be a valid dictionary or object to extract "
+    "fields from', without ctx"
+)
+def test_model_body_not_an_object(fw):
+    with fw.client(build(fw)) as client:
+        response = client.put("/items/1", json=[1])
+    assert response.json() == {
+        "detail": [
+            {
+                "type": "model_attributes_type",
+                "loc": ["body"],
+                "msg": "Input should be a valid dictionary or object to extract fields from",
+                "input": [1],
+            }
+        ]
+    }
