@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import asyncio
 import importlib.util
+import logging
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -71,6 +73,33 @@ class Failure(Exception):
     """What the fuzzer reports as a crash."""
 
 
+class _LastError(logging.Handler):
+    """Keeps the last error the app logged (and keeps the fuzzer's output quiet)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.exc: BaseException | None = None
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.exc = record.exc_info[1] if record.exc_info else None
+
+
+LAST = _LastError()
+_logger = logging.getLogger("fasterapi")
+_logger.addHandler(LAST)
+_logger.propagate = False
+# FUZZ_SKIP_KNOWN=1 lets a run look past the holes already recorded as strict xfails
+# (int() refusing what str.isdigit() accepted: test_paths_queries.py, test_static.py).
+SKIP_KNOWN = os.environ.get("FUZZ_SKIP_KNOWN") == "1"
+
+
+def _known(exc: BaseException | None) -> bool:
+    text = str(exc)
+    return isinstance(exc, ValueError) and (
+        "invalid literal for int()" in text or "integer string conversion" in text
+    )
+
+
 def one_input(data: bytes) -> None:
     fdp = atheris.FuzzedDataProvider(data)
     method = (
@@ -117,6 +146,7 @@ def one_input(data: bytes) -> None:
     async def send(message: dict[str, Any]) -> None:
         sent.append(message)
 
+    LAST.exc = None
     LOOP.run_until_complete(asyncio.wait_for(APP(scope, receive, send), 10))
     starts = [m for m in sent if m["type"] == "http.response.start"]
     if not starts:
@@ -124,9 +154,9 @@ def one_input(data: bytes) -> None:
             raise Failure(f"no answer to {method} {path!r}")
         return
     if starts[0]["status"] >= 500:
-        raise Failure(
-            f"{starts[0]['status']} for {method} {path!r} {headers!r}: {sent[-1].get('body', b'')[:200]!r}"
-        )
+        if SKIP_KNOWN and _known(LAST.exc):
+            return
+        raise Failure(f"{starts[0]['status']} for {method} {path!r} {headers!r}: {LAST.exc!r}")
     if sent[-1]["type"] != "http.response.body" or sent[-1].get("more_body"):
         raise Failure(f"unfinished response to {method} {path!r}")
 

@@ -198,6 +198,7 @@ def test_a_50_mb_upload_is_spooled_to_disk(drive: Any) -> None:
         tracemalloc.stop()
     assert sent.status == 200, sent.body
     assert b'"size":52428800' in sent.body
+    assert b'"rolled":true' in sent.body, "the upload never left memory"
     assert ran == ["upload"]
     # The body is 50 MiB; the spool keeps 1 MiB in memory, then goes to a temporary file.
     assert peak < 8 * 1024 * 1024, f"peak Python allocations {peak / 2**20:.1f} MiB"

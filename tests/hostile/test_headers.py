@@ -286,3 +286,66 @@ def test_malformed_content_type(drive: Any, ctype: bytes, path: str, body: bytes
     assert sent.error is None, repr(sent.error)
     assert sent.status is not None
     assert sent.status < 500, sent.body
+
+
+def host_app(middleware: Any = None, **options: Any) -> Faster:
+    app = Faster()
+
+    @app.get("/items/")
+    async def items() -> dict[str, bool]:
+        return {"ok": True}
+
+    @app.get("/{name}/a/")
+    async def nested(name: str) -> dict[str, str]:
+        return {"name": name}
+
+    if middleware is not None:
+        app.add_middleware(middleware, **options)
+    return app
+
+
+HOSTS = [
+    b"evil.example",
+    b"good.example.evil.example",
+    b"",
+    b"\xff\xfe",
+    b"good.example\r\nX-Evil: 1",
+    b"[::1",
+    b"a" * 10_000,
+    b"good.example@evil.example",
+]
+
+
+@pytest.mark.parametrize("host", HOSTS)
+def test_trusted_host_refuses_hostile_hosts(drive: Any, host: bytes) -> None:
+    from FasterAPI import TrustedHostMiddleware
+
+    app = host_app(TrustedHostMiddleware, allowed_hosts=["good.example"])
+    sent = drive(app, "GET", "/items/", headers=[(b"host", host)])
+    assert sent.error is None, repr(sent.error)
+    assert sent.status == 400
+
+
+@pytest.mark.parametrize("host", HOSTS)
+def test_https_redirect_with_hostile_hosts_is_never_a_5xx(drive: Any, host: bytes) -> None:
+    from FasterAPI import HTTPSRedirectMiddleware
+
+    sent = drive(host_app(HTTPSRedirectMiddleware), "GET", "/items/", headers=[(b"host", host)])
+    assert sent.error is None, repr(sent.error)
+    assert sent.status in (307, 308, 400)
+    for _key, value in sent.headers:
+        assert unsplittable(value)
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/items", "//evil.example/a", "/\\evil.example/a", "///evil.example/a", "/%2f%2fevil/a"],
+)
+def test_slash_redirects_stay_on_this_site(drive: Any, path: str) -> None:
+    sent = drive(host_app(), "GET", path, headers=[(b"host", b"good.example")])
+    assert sent.error is None, repr(sent.error)
+    assert sent.status in (307, 404)
+    location = dict(sent.headers).get(b"location")
+    if location is not None:
+        assert location.startswith(b"http://good.example/")
+        assert not location.startswith(b"http://good.example//")
