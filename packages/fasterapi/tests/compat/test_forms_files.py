@@ -167,3 +167,48 @@ def test_openapi_file_list(fw):
         "title": "Files",
         "description": "Many files",
     }
+
+
+def test_empty_form_values_count_as_missing(fw):
+    app = fw.FastAPI()
+
+    @app.post("/form")
+    def form(
+        a: Annotated[str, fw.Form()],
+        b: Annotated[int | None, fw.Form()] = None,
+        c: Annotated[str, fw.Form()] = "dc",
+    ):
+        return {"a": a, "b": b, "c": c}
+
+    with fw.client(app) as client:
+        empty = client.post("/form", data={"a": "", "b": "", "c": ""})
+        ok = client.post("/form", data={"a": "x", "b": "2"})
+    assert empty.status_code == 422
+    assert empty.json() == {
+        "detail": [{"type": "missing", "loc": ["body", "a"], "msg": "Field required", "input": None}]
+    }
+    assert ok.json() == {"a": "x", "b": 2, "c": "dc"}
+
+
+def test_upload_file_size_and_headers(fw):
+    app = fw.FastAPI()
+
+    @app.post("/up")
+    async def up(f: Annotated[fw.UploadFile, fw.File()]):
+        return {"size": f.size, "content_type": f.headers.get("content-type"), "name": f.filename}
+
+    with fw.client(app) as client:
+        response = client.post("/up", files={"f": ("a.txt", b"abc", "text/plain")})
+    assert response.json() == {"size": 3, "content_type": "text/plain", "name": "a.txt"}
+
+
+def test_request_form_directly(fw):
+    app = fw.FastAPI()
+
+    @app.post("/raw")
+    async def raw(request: fw.Request):
+        form = await request.form()
+        return dict(form.items())
+
+    with fw.client(app) as client:
+        assert client.post("/raw", data={"x": "1", "y": "2"}).json() == {"x": "1", "y": "2"}

@@ -284,3 +284,15 @@ def test_handler_for_exception_class_catches_errors(fw):
         response = client.get("/boom")
     assert response.status_code == 500
     assert response.json() == {"error": "KeyError"}
+
+
+def test_http_exception_detail_none_uses_phrase(fw):
+    app = fw.FastAPI()
+
+    @app.get("/x")
+    def x():
+        raise fw.HTTPException(400, detail=None)
+
+    with fw.client(app) as client:
+        response = client.get("/x")
+    assert (response.status_code, response.json()) == (400, {"detail": "Bad Request"})

@@ -203,3 +203,55 @@ def test_openapi_query_params(fw):
         "anyOf": [{"type": "array", "items": {"type": "string"}}, {"type": "null"}],
         "title": "Q",
     }
+
+
+def build_edges(fw):
+    app = fw.FastAPI()
+
+    @app.get("/q")
+    def q(skip: int = 0, limit: int | None = None, flag: bool = False, name: str = "d"):
+        return {"skip": skip, "limit": limit, "flag": flag, "name": name}
+
+    @app.get("/ids")
+    def ids(ids: Annotated[list[int], fw.Query(alias="id")] = []):
+        return ids
+
+    return app
+
+
+@pytest.mark.parametrize(
+    ("url", "body"),
+    [
+        ("/q?skip=1&skip=2", {"skip": 2, "limit": None, "flag": False, "name": "d"}),
+        ("/q?name=", {"skip": 0, "limit": None, "flag": False, "name": ""}),
+        ("/q?skip=+3", {"skip": 3, "limit": None, "flag": False, "name": "d"}),
+        (
+            "/q?skip=99999999999999999999999",
+            {"skip": 99999999999999999999999, "limit": None, "flag": False, "name": "d"},
+        ),
+        ("/ids?id=1&id=2", [1, 2]),
+        ("/ids", []),
+    ],
+)
+def test_query_edge_values(fw, url, body):
+    with fw.client(build_edges(fw)) as client:
+        response = client.get(url)
+    assert response.status_code == 200
+    assert response.json() == body
+
+
+@pytest.mark.parametrize(
+    ("url", "error_type", "name"),
+    [
+        ("/q?skip=", "int_parsing", "skip"),
+        ("/q?limit=", "int_parsing", "limit"),
+        ("/q?flag=", "bool_parsing", "flag"),
+    ],
+)
+def test_empty_value_is_not_the_default(fw, url, error_type, name):
+    with fw.client(build_edges(fw)) as client:
+        response = client.get(url)
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["type"] == error_type
+    assert response.json()["detail"][0]["loc"] == ["query", name]
+    assert response.json()["detail"][0]["input"] == ""

@@ -132,3 +132,43 @@ def test_invalid_param_closes_with_1008(fw):
             with client.websocket_connect("/items/foo/ws?token=t&q=notint") as ws:
                 ws.receive_text()
     assert info.value.code == 1008
+
+
+@pytest.mark.gap(
+    "a WebSocket parameter validation error closes with 1008 and a reason that is the errors "
+    "as a JSON string cut to 123 bytes; FastAPI closes with reason = the list of errors itself "
+    "(jsonable_encoder(exc.errors())), which its test client hands back unchanged"
+)
+def test_invalid_param_close_reason(fw):
+    app = fw.FastAPI()
+
+    @app.websocket("/ws/{n}")
+    async def ws(websocket: fw.WebSocket, n: int):
+        await websocket.accept()
+
+    with fw.client(app) as client:
+        with pytest.raises(fw.WebSocketDisconnect) as info:
+            with client.websocket_connect("/ws/x") as ws_session:
+                ws_session.receive_text()
+    assert info.value.code == 1008
+    assert info.value.reason == [
+        {
+            "type": "int_parsing",
+            "loc": ["path", "n"],
+            "msg": "Input should be a valid integer, unable to parse string as an integer",
+            "input": "x",
+        }
+    ]
+
+
+def test_websocket_path_param_converted(fw):
+    app = fw.FastAPI()
+
+    @app.websocket("/ws/{n}")
+    async def ws(websocket: fw.WebSocket, n: int):
+        await websocket.accept()
+        await websocket.send_json({"n": n, "type": type(n).__name__})
+        await websocket.close()
+
+    with fw.client(app) as client, client.websocket_connect("/ws/7") as session:
+        assert session.receive_json() == {"n": 7, "type": "int"}
