@@ -2,6 +2,8 @@
 
 from typing import Annotated
 
+import pytest
+
 
 def build(fw, log):
     app = fw.FastAPI()
@@ -73,3 +75,39 @@ def test_background_tasks_not_in_openapi(fw):
     with fw.client(build(fw, [])) as client:
         op = client.get("/openapi.json").json()["paths"]["/send-notification/{email}"]["post"]
     assert [p["name"] for p in op["parameters"]] == ["email"]
+
+
+def test_failing_task_after_response(fw):
+    app = fw.FastAPI()
+
+    def boom():
+        raise ValueError("bg boom")
+
+    @app.get("/")
+    def read(background_tasks: fw.BackgroundTasks):
+        background_tasks.add_task(boom)
+        return "ok"
+
+    with fw.client(app, raise_server_exceptions=False) as client:
+        response = client.get("/")
+    assert (response.status_code, response.json()) == (200, "ok")
+
+
+@pytest.mark.gap(
+    "an exception in a background task is logged and swallowed, so the test client never "
+    "sees it; FastAPI (Starlette) lets it propagate, and TestClient(raise_server_exceptions="
+    "True) re-raises it from the request call"
+)
+def test_failing_task_reaches_the_test_client(fw):
+    app = fw.FastAPI()
+
+    def boom():
+        raise ValueError("bg boom")
+
+    @app.get("/")
+    def read(background_tasks: fw.BackgroundTasks):
+        background_tasks.add_task(boom)
+        return "ok"
+
+    with fw.client(app) as client, pytest.raises(ValueError, match="bg boom"):
+        client.get("/")

@@ -266,3 +266,18 @@ def test_jinja2_templates(fw, tmp_path):
 def test_orjson_and_ujson_response_names_exist(fw):
     assert fw.responses.ORJSONResponse is not None
     assert fw.responses.UJSONResponse is not None
+
+
+def test_explicit_head_route(fw):
+    app = fw.FastAPI()
+
+    @app.api_route("/", methods=["GET", "HEAD"])
+    def read():
+        return {"a": 1}
+
+    with fw.client(app) as client:
+        response = client.head("/")
+    assert response.status_code == 200
+    assert response.content == b""
+    assert response.headers["content-length"] == "7"
+    assert response.headers["content-type"] == "application/json"

@@ -400,3 +400,96 @@ def test_security_scopes_flow_through_security(fw):
 
     with fw.client(app) as client:
         assert client.get("/s").json() == ["a", "b"]
+
+
+def test_yield_dependency_swallowing_error_gives_500(fw):
+    app = fw.FastAPI()
+
+    def dep():
+        try:
+            yield 1
+        except ValueError:
+            pass
+
+    @app.get("/")
+    def read(_: Annotated[int, fw.Depends(dep)]):
+        raise ValueError("handler")
+
+    with fw.client(app, raise_server_exceptions=False) as client:
+        response = client.get("/")
+    assert (response.status_code, response.text) == (500, "Internal Server Error")
+
+
+@pytest.mark.gap(
+    "an HTTPException raised by a yield dependency after its yield (the response is already "
+    "sent) is only logged, and the test client gets the 200; FastAPI's test client raises "
+    "(RuntimeError 'Caught handled exception, but response already started.')"
+)
+def test_yield_dependency_raising_after_response_reaches_the_test_client(fw):
+    app = fw.FastAPI()
+
+    def dep():
+        yield 1
+        raise fw.HTTPException(400, "too late")
+
+    @app.get("/")
+    def read(value: Annotated[int, fw.Depends(dep)]):
+        return value
+
+    with fw.client(app) as client, pytest.raises(RuntimeError):
+        client.get("/")
+
+
+def test_async_yield_cleanup_runs_on_http_exception(fw):
+    events = []
+    app = fw.FastAPI()
+
+    async def dep():
+        try:
+            yield 1
+        finally:
+            events.append("cleanup")
+
+    @app.get("/")
+    async def read(_: Annotated[int, fw.Depends(dep)]):
+        raise fw.HTTPException(409, "conflict")
+
+    with fw.client(app) as client:
+        response = client.get("/")
+    assert (response.status_code, response.json()) == (409, {"detail": "conflict"})
+    assert events == ["cleanup"]
+
+
+def test_override_applies_to_every_use_of_the_dependency(fw):
+    app = fw.FastAPI()
+
+    def a():
+        return "a"
+
+    def b(x: Annotated[str, fw.Depends(a)]):
+        return "b" + x
+
+    @app.get("/")
+    def read(y: Annotated[str, fw.Depends(b)], z: Annotated[str, fw.Depends(a)]):
+        return y + z
+
+    app.dependency_overrides[a] = lambda: "A"
+    with fw.client(app) as client:
+        assert client.get("/").json() == "bAA"
+
+
+def test_dependency_sets_response_headers_and_cookies(fw):
+    app = fw.FastAPI()
+
+    def dep(response: fw.Response):
+        response.headers["x-dep"] = "1"
+        response.set_cookie("c", "v")
+
+    @app.get("/")
+    def read(_: Annotated[None, fw.Depends(dep)]):
+        return "ok"
+
+    with fw.client(app) as client:
+        response = client.get("/")
+    assert response.headers["x-dep"] == "1"
+    assert response.headers["set-cookie"] == "c=v; Path=/; SameSite=lax"

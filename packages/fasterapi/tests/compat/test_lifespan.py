@@ -84,3 +84,14 @@ def test_on_event_warns_deprecation(fw):
     app = fw.FastAPI()
     with pytest.warns(DeprecationWarning, match="on_event is deprecated"):
         app.on_event("startup")(lambda: None)
+
+
+def test_failing_startup_raises_from_the_client(fw):
+    @asynccontextmanager
+    async def lifespan(app):
+        raise RuntimeError("startup failed")
+        yield
+
+    app = fw.FastAPI(lifespan=lifespan)
+    with pytest.raises(RuntimeError, match="startup failed"), fw.client(app):
+        pass

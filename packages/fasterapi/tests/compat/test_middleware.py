@@ -244,3 +244,17 @@ def test_middleware_order_last_added_runs_first(fw):
 @pytest.mark.parametrize("path", ["middleware.cors", "middleware.gzip", "middleware.trustedhost"])
 def test_middleware_module_paths(fw, path):
     assert fw.mod(path) is not None
+
+
+def test_error_in_http_middleware_is_500(fw):
+    app = fw.FastAPI()
+
+    @app.middleware("http")
+    async def broken(request, call_next):
+        raise KeyError("mw")
+
+    app.get("/")(lambda: 1)
+    with fw.client(app, raise_server_exceptions=False) as client:
+        response = client.get("/")
+    assert (response.status_code, response.text) == (500, "Internal Server Error")
+    assert response.headers["content-type"] == "text/plain; charset=utf-8"

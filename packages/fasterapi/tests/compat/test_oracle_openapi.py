@@ -40,6 +40,7 @@ CASES = {
     ("test_security", "build_oauth2"): None,
     ("test_security", "build_basic"): None,
     ("test_security", "build_api_key"): None,
+    ("test_security", "build_more_schemes"): None,
     ("test_bigger_applications", "build"): None,
     ("test_openapi", "build"): None,
     ("test_custom_responses", "build"): None,

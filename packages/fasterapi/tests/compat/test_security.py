@@ -279,3 +279,84 @@ def test_optional_oauth2(fw, auto_error):
 
     with fw.client(app) as client:
         assert client.get("/").json() == {"token": None}
+
+
+def build_more_schemes(fw):
+    security = fw.security
+    app = fw.FastAPI()
+    code = security.OAuth2AuthorizationCodeBearer(
+        authorizationUrl="auth", tokenUrl="tok", refreshUrl="ref", scopes={"a": "A"}
+    )
+    oidc = security.OpenIdConnect(
+        openIdConnectUrl="https://example.com/.well-known/openid-configuration"
+    )
+    digest = security.HTTPDigest()
+    bearer = security.HTTPBearer(bearerFormat="JWT", description="jwt", scheme_name="JWTAuth")
+    key = security.APIKeyHeader(name="k", description="key", scheme_name="Key", auto_error=False)
+
+    @app.get("/code")
+    def by_code(token: Annotated[str, fw.Depends(code)]):
+        return token
+
+    @app.get("/oidc")
+    def by_oidc(token: Annotated[str, fw.Depends(oidc)]):
+        return token
+
+    @app.get("/digest")
+    def by_digest(creds: Annotated[security.HTTPAuthorizationCredentials, fw.Depends(digest)]):
+        return {"scheme": creds.scheme, "credentials": creds.credentials}
+
+    @app.get("/bearer")
+    def by_bearer(creds: Annotated[security.HTTPAuthorizationCredentials, fw.Depends(bearer)]):
+        return creds.credentials
+
+    @app.get("/key")
+    def by_key(value: Annotated[str | None, fw.Depends(key)]):
+        return value
+
+    return app
+
+
+@pytest.mark.parametrize(
+    ("url", "headers", "status", "challenge", "body"),
+    [
+        ("/code", {}, 401, "Bearer", {"detail": "Not authenticated"}),
+        ("/code", {"Authorization": "Bearer t"}, 200, None, "t"),
+        ("/oidc", {}, 401, "Bearer", {"detail": "Not authenticated"}),
+        ("/oidc", {"Authorization": "Bearer o"}, 200, None, "Bearer o"),
+        ("/digest", {}, 401, "Digest", {"detail": "Not authenticated"}),
+        ("/digest", {"Authorization": "Digest abc"}, 200, None, {"scheme": "Digest", "credentials": "abc"}),
+        ("/bearer", {"Authorization": "Basic x"}, 401, "Bearer", {"detail": "Not authenticated"}),
+        ("/key", {}, 200, None, None),
+    ],
+)
+def test_more_schemes(fw, url, headers, status, challenge, body):
+    with fw.client(build_more_schemes(fw)) as client:
+        response = client.get(url, headers=headers)
+    assert response.status_code == status
+    assert response.headers.get("www-authenticate") == challenge
+    assert response.json() == body
+
+
+def test_openapi_more_schemes(fw):
+    schemes = build_more_schemes(fw).openapi()["components"]["securitySchemes"]
+    assert schemes == {
+        "OAuth2AuthorizationCodeBearer": {
+            "type": "oauth2",
+            "flows": {
+                "authorizationCode": {
+                    "refreshUrl": "ref",
+                    "scopes": {"a": "A"},
+                    "authorizationUrl": "auth",
+                    "tokenUrl": "tok",
+                }
+            },
+        },
+        "OpenIdConnect": {
+            "type": "openIdConnect",
+            "openIdConnectUrl": "https://example.com/.well-known/openid-configuration",
+        },
+        "HTTPDigest": {"type": "http", "scheme": "digest"},
+        "JWTAuth": {"type": "http", "description": "jwt", "scheme": "bearer", "bearerFormat": "JWT"},
+        "Key": {"type": "apiKey", "description": "key", "in": "header", "name": "k"},
+    }
