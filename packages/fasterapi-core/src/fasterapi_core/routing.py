@@ -27,6 +27,7 @@ from fasterapi_core._plan.compile import (
     Plan,
     compile_plan,
     contains_pydantic,
+    generate_starter,
     run_steps,
 )
 from fasterapi_core._plan.context import Context
@@ -448,6 +449,7 @@ class APIRoute(BaseRoute):
         self._body_plan = plan.body
         self._args = step.args
         self._direct_async = step.kind == ASYNC
+        self._starter = generate_starter(step) if self._single and step.kind == ASYNC else None
         return plan
 
     def _current_plan(self) -> Plan:
@@ -534,13 +536,20 @@ class APIRoute(BaseRoute):
                     self.plan, ctx, scope, receive
                 ):
                     return  # the client went away: nothing to answer
-                kwargs = {name: extract(ctx) for name, extract in self._args}
-                if ctx.errors or ctx.body_errors:
-                    await self._invalid(ctx, scope, receive, send)
-                    return
-                if self._direct_async:
-                    value = await self.endpoint(**kwargs)
+                starter = self._starter
+                if starter is not None:
+                    # PERF: generated code extracts the arguments and returns the endpoint's
+                    # coroutine, no kwargs dict (benchmarks/bench_core.py::path, ::body).
+                    coroutine = starter(ctx)
+                    if coroutine is None:
+                        await self._invalid(ctx, scope, receive, send)
+                        return
+                    value = await coroutine
                 else:
+                    kwargs = {name: extract(ctx) for name, extract in self._args}
+                    if ctx.errors or ctx.body_errors:
+                        await self._invalid(ctx, scope, receive, send)
+                        return
                     value = await run_in_threadpool(self.endpoint, **kwargs)
                 if self._inline_json and ctx.response is None and not isinstance(value, Response):
                     convert = self._convert_response

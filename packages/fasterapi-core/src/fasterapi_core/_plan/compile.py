@@ -13,7 +13,7 @@ import dataclasses
 import inspect
 import re
 import typing
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
 import msgspec
@@ -185,11 +185,9 @@ class Plan:
     dependants: list[Dependant]
     has_generators: bool
     simple: bool  # one step with no dependencies: call it directly
-    # (call, args, deps) of every step when all of them are plain async functions, else None.
-    async_steps: (
-        tuple[tuple[Any, tuple[tuple[str, Extractor], ...], tuple[tuple[str, int], ...]], ...]
-        | None
-    ) = None
+    # A generated coroutine function running every step, when all of them are plain async
+    # functions; else None (the generic runner handles sync calls and generators).
+    runner: Callable[[Context], Awaitable[Any]] | None = None
 
 
 # --- analysis ----------------------------------------------------------------------------
@@ -396,8 +394,15 @@ def _scalar_extractor(field: Field) -> Extractor:
             return query.get(alias)
 
     elif loc == "header":
+        raw_name = alias.encode("latin-1")
 
         def lookup(ctx: Context) -> Any:
+            # PERF: scan the raw ASGI list for this one name instead of decoding every header
+            # (benchmarks/bench_core.py::deps). Servers send lower-case names; a miss falls
+            # back to the full, case-insensitive parse.
+            for key, value in ctx.scope["headers"]:
+                if key == raw_name:
+                    return value.decode("latin-1")
             headers = ctx._headers
             if headers is None:
                 headers = get_headers(ctx)
@@ -950,10 +955,61 @@ def compile_plan(
         dependants=dependants,
         has_generators=has_generators,
         simple=simple,
-        async_steps=tuple((s.call, s.args, s.deps) for s in step_tuple)
+        runner=_generate_runner(step_tuple, endpoint)
         if all(s.kind == ASYNC for s in step_tuple)
         else None,
     )
+
+
+def generate_starter(step: Step) -> Callable[[Context], Any]:
+    """Generated code for a one-step async plan: extract every argument, then return the
+    endpoint's coroutine, or None when some argument failed (errors are in the context)."""
+    namespace: dict[str, Any] = {"call": step.call}
+    lines = ["def start(ctx):"]
+    keywords = []
+    for j, (name, extract) in enumerate(step.args):
+        namespace[f"extract_{j}"] = extract
+        lines.append(f"    arg_{j} = extract_{j}(ctx)")
+        keywords.append(f"{name}=arg_{j}")
+    lines.append("    if ctx.errors or ctx.body_errors:")
+    lines.append("        return None")
+    lines.append(f"    return call({', '.join(keywords)})")
+    name = getattr(step.call, "__qualname__", "endpoint")
+    exec(compile("\n".join(lines), f"<fasterapi start of {name}>", "exec"), namespace)
+    starter: Callable[[Context], Any] = namespace["start"]
+    return starter
+
+
+def _generate_runner(steps: tuple[Step, ...], endpoint: Any) -> Callable[[Context], Awaitable[Any]]:
+    """Write the plan of an all-async graph as straight-line code: one line per extraction and
+    one awaited call per step, with no loops, no kwargs dicts and no slot lists at request time.
+
+    Only identifiers go into the source (parameter names from signatures and generated names);
+    the callables and extractors are passed in through the namespace.
+    """
+    namespace: dict[str, Any] = {"RequestValidationError": RequestValidationError}
+    lines = ["async def run(ctx):", "    errors = ctx.errors", "    body_errors = ctx.body_errors"]
+    for i, step in enumerate(steps):
+        namespace[f"call_{i}"] = step.call
+        keywords = []
+        for j, (name, extract) in enumerate(step.args):
+            namespace[f"extract_{i}_{j}"] = extract
+            lines.append(f"    arg_{i}_{j} = extract_{i}_{j}(ctx)")
+            keywords.append(f"{name}=arg_{i}_{j}")
+        keywords.extend(f"{name}=value_{slot}" for name, slot in step.deps)
+        lines.append("    if errors or body_errors:")
+        lines.append(f"        value_{i} = None")
+        lines.append("    else:")
+        lines.append(f"        value_{i} = await call_{i}({', '.join(keywords)})")
+    lines.append("    if errors or body_errors:")
+    lines.append(
+        "        raise RequestValidationError([*errors, *body_errors], body=ctx.json_body)"
+    )
+    lines.append(f"    return value_{len(steps) - 1}")
+    name = getattr(endpoint, "__qualname__", "endpoint")
+    exec(compile("\n".join(lines), f"<fasterapi plan of {name}>", "exec"), namespace)
+    runner: Callable[[Context], Awaitable[Any]] = namespace["run"]
+    return runner
 
 
 async def run_steps(plan: Plan, ctx: Context) -> Any:
@@ -964,23 +1020,11 @@ async def run_steps(plan: Plan, ctx: Context) -> Any:
     """
     errors = ctx.errors
     body_errors = ctx.body_errors
-    async_steps = plan.async_steps
-    if async_steps is not None:
-        # PERF: all-async graphs (the common case) skip the kind dispatch and the slot
-        # bookkeeping: a step's slot is its index (benchmarks/bench_core.py::deps).
-        done: list[Any] = []
-        append = done.append
-        for call, args, deps in async_steps:
-            kwargs = {name: extract(ctx) for name, extract in args}
-            for name, slot in deps:
-                kwargs[name] = done[slot]
-            if errors or body_errors:
-                append(None)
-                continue
-            append(await call(**kwargs))
-        if errors or body_errors:
-            raise RequestValidationError([*errors, *body_errors], body=ctx.json_body)
-        return done[-1]
+    runner = plan.runner
+    if runner is not None:
+        # PERF: all-async graphs (the common case) run as generated straight-line code
+        # (benchmarks/bench_core.py::deps).
+        return await runner(ctx)
     values: list[Any] = [None] * plan.nslots
     for step in plan.steps:
         kwargs = {name: extract(ctx) for name, extract in step.args}
