@@ -508,6 +508,7 @@ def _ws_connect(port: int) -> socket.socket:
 
 
 def _frame(opcode: int, payload: bytes) -> bytes:
+    """One final client frame (clients must mask, RFC 6455 section 5.3)."""
     mask = os.urandom(4)
     n = len(payload)
     if n < 126:
@@ -516,17 +517,10 @@ def _frame(opcode: int, payload: bytes) -> bytes:
         header = struct.pack("!BBH", 0x80 | opcode, 0x80 | 126, n)
     else:
         header = struct.pack("!BBQ", 0x80 | opcode, 0x80 | 127, n)
-    masked = (
-        bytes(b ^ mask[i % 4] for i, b in enumerate(payload)) if n < 65536 else _xor(payload, mask)
-    )
+    # XOR with the repeated 4-byte key, done on big integers: fast even for megabytes.
+    key = (mask * (n // 4 + 1))[:n]
+    masked = (int.from_bytes(payload, "big") ^ int.from_bytes(key, "big")).to_bytes(n, "big")
     return header + mask + masked
-
-
-def _xor(payload: bytes, mask: bytes) -> bytes:
-    repeated = (mask * (len(payload) // 4 + 1))[: len(payload)]
-    return (int.from_bytes(payload, "big") ^ int.from_bytes(repeated, "big")).to_bytes(
-        len(payload), "big"
-    )
 
 
 def _read_frames(sock: socket.socket, wait: float = 5.0, count: int = 0) -> list[tuple[int, bytes]]:
