@@ -22,10 +22,13 @@ Only ratios from the same run mean anything: the machine is shared and noisy.
 
 import argparse
 import contextlib
+import dataclasses
 import math
 import os
 import random
+import statistics
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import msgspec
@@ -93,6 +96,23 @@ def median_result(results: list[LoadResult]) -> LoadResult:
     return sorted(results, key=lambda r: r.rps)[len(results) // 2]
 
 
+def paired_ratio(
+    ours: list[LoadResult] | None,
+    theirs: list[LoadResult] | None,
+    metric: Callable[[LoadResult], float] = lambda r: r.rps,
+) -> float | None:
+    """Median over rounds of the ratio within each round.
+
+    The cells of one round and endpoint run back to back, so a burst of load from another
+    process on this shared machine hits both sides of a ratio alike; a ratio of medians
+    taken from different rounds would not cancel it.
+    """
+    if not ours or not theirs or len(ours) != len(theirs):
+        return None
+    pairs = [metric(a) / metric(b) for a, b in zip(ours, theirs, strict=True) if metric(b)]
+    return statistics.median(pairs) if pairs else None
+
+
 def geomean(values: list[float]) -> float:
     return math.exp(sum(math.log(v) for v in values) / len(values)) if values else float("nan")
 
@@ -102,8 +122,8 @@ def main() -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--quick", action="store_true", help="1 round of 1 s per cell (< 60 s)")
-    parser.add_argument("--seconds", type=float, help="seconds per cell (default 2; 1 quick)")
-    parser.add_argument("--rounds", type=int, help="interleaved rounds (default 3; 1 quick)")
+    parser.add_argument("--seconds", type=float, help="seconds per cell (default 1)")
+    parser.add_argument("--rounds", type=int, help="interleaved rounds (default 5; 1 quick)")
     parser.add_argument(
         "--loadgen",
         choices=("auto", "wrk", "python"),
@@ -111,8 +131,8 @@ def main() -> int:
         help="load generator (default: wrk if installed, else the Python one)",
     )
     args = parser.parse_args()
-    seconds = args.seconds or (1.0 if args.quick else 2.0)
-    rounds = args.rounds or (1 if args.quick else 3)
+    seconds = args.seconds or 1.0
+    rounds = args.rounds or (1 if args.quick else 5)
     server_cpus, load_cpus, placement = cores()
 
     with contextlib.ExitStack() as stack:
@@ -133,9 +153,11 @@ def main() -> int:
         expect_ok = {e: e != "invalid" for e in requests}
 
         def load(name: str, endpoint: str, connections: int) -> LoadResult:
-            port = servers[name].port
+            server = servers[name]
+            port = server.port
             method, path, query, body, headers = requests[endpoint]
-            return run_load(
+            cpu_before = server.cpu_seconds()
+            result = run_load(
                 port,
                 raw_request(method, path, query, headers, body, port),
                 connections=connections,
@@ -144,6 +166,7 @@ def main() -> int:
                 cpus=load_cpus,
                 generator=args.loadgen,
             )
+            return dataclasses.replace(result, server_cpu=server.cpu_seconds() - cpu_before)
 
         results: dict[tuple[str, str], list[LoadResult]] = {}
         sweep: dict[tuple[str, int], list[LoadResult]] = {}
@@ -168,7 +191,7 @@ def main() -> int:
     print(
         f"Requests per second over HTTP/1.1 keep-alive on 127.0.0.1, {CONNECTIONS} connections, "
         f"{generator_name(args.loadgen)} load generator, {placement}; median of {rounds} interleaved "
-        f"round(s) of {seconds:g} s per cell; Python {sys.version.split()[0]}\n"
+        f"round(s) of {seconds:g} s per cell (ratios: median of the per-round ratios); Python {sys.version.split()[0]}\n"
     )
     ours = [n for n in OURS if n in servers]
     ratio_cols = [f"{n} / {base}" for n in ours for base in ("FastAPI", "raw")]
@@ -177,9 +200,7 @@ def main() -> int:
     ratios: dict[str, list[float]] = {c: [] for c in ratio_cols}
 
     def ratio(a: str, b: str, endpoint: str) -> float | None:
-        if (a, endpoint) in cell and (b, endpoint) in cell and cell[(b, endpoint)].rps:
-            return cell[(a, endpoint)].rps / cell[(b, endpoint)].rps
-        return None
+        return paired_ratio(results.get((a, endpoint)), results.get((b, endpoint)))
 
     for endpoint in requests:
         cells = [
@@ -195,6 +216,36 @@ def main() -> int:
     means = [f"**{geomean(ratios[c]):.2f}x**" for c in ratio_cols]
     print("| **geomean** | " + " | ".join([""] * len(names) + means) + " |")
 
+    print(
+        "\nServer CPU time per request in microseconds (user + system of the server's "
+        "processes during the same cells; lower is better). Less sensitive than requests/s "
+        "to other processes taking the server's core; ratios above 1 favour FasterAPI.\n"
+    )
+    cpu_cols = [f"{base} / {n}" for n in ours for base in ("FastAPI", "raw")]
+    print("| endpoint | " + " | ".join(names + cpu_cols) + " |")
+    print("|---|" + "---:|" * (len(names) + len(cpu_cols)))
+    cpu_ratios: dict[str, list[float]] = {c: [] for c in cpu_cols}
+    for endpoint in requests:
+        cells = [
+            f"{statistics.median(r.cpu_us for r in results[(n, endpoint)]):.1f}"
+            if (n, endpoint) in results
+            else "WRONG"
+            for n in names
+        ]
+        for col in cpu_cols:
+            base, _, n = col.partition(" / ")
+            r = paired_ratio(
+                results.get((REFERENCE if base == "FastAPI" else LIMIT, endpoint)),
+                results.get((n, endpoint)),
+                lambda x: x.cpu_us,
+            )
+            cells.append("-" if r is None else f"{r:.2f}x")
+            if r is not None:
+                cpu_ratios[col].append(r)
+        print(f"| {endpoint} | " + " | ".join(cells) + " |")
+    means = [f"**{geomean(cpu_ratios[c]):.2f}x**" for c in cpu_cols]
+    print("| **geomean** | " + " | ".join([""] * len(names) + means) + " |")
+
     print(f"\nLatency p50 / p99 in ms ({CONNECTIONS} connections, same rounds)\n")
     print("| endpoint | " + " | ".join(names) + " | FasterAPI/uvicorn p99 / FastAPI p99 |")
     print("|---|" + "---:|" * (len(names) + 1))
@@ -206,17 +257,25 @@ def main() -> int:
             for n in names
         ]
         a, b = ("FasterAPI/uvicorn", endpoint), (REFERENCE, endpoint)
-        cells.append(f"{cell[a].p99_ms / cell[b].p99_ms:.2f}x" if a in cell and b in cell else "-")
+        r = paired_ratio(results.get(a), results.get(b), lambda x: x.p99_ms)
+        cells.append("-" if r is None else f"{r:.2f}x")
         print(f"| {endpoint} | " + " | ".join(cells) + " |")
 
     print("\nConnections sweep, `health`: requests/s (p99 ms)\n")
-    print("| connections | " + " | ".join(names) + " | FasterAPI/uvicorn / FastAPI |")
-    print("|---:|" + "---:|" * (len(names) + 1))
+    print(
+        "| connections | "
+        + " | ".join(names)
+        + " | FasterAPI/uvicorn / FastAPI | FastAPI / FasterAPI/uvicorn, CPU per request |"
+    )
+    print("|---:|" + "---:|" * (len(names) + 2))
     for conns in SWEEP:
         med = {n: median_result(sweep[(n, conns)]) for n in names if (n, conns) in sweep}
         cells = [f"{med[n].rps:,.0f} ({med[n].p99_ms:.1f})" if n in med else "WRONG" for n in names]
-        a, b = med.get("FasterAPI/uvicorn"), med.get(REFERENCE)
-        cells.append(f"{a.rps / b.rps:.2f}x" if a and b and b.rps else "-")
+        ours_runs, ref_runs = sweep.get(("FasterAPI/uvicorn", conns)), sweep.get((REFERENCE, conns))
+        r = paired_ratio(ours_runs, ref_runs)
+        cells.append("-" if r is None else f"{r:.2f}x")
+        r = paired_ratio(ref_runs, ours_runs, lambda x: x.cpu_us)
+        cells.append("-" if r is None else f"{r:.2f}x")
         print(f"| {conns:,} | " + " | ".join(cells) + " |")
 
     bad = {

@@ -202,9 +202,12 @@ def main() -> int:
         a = med(http_runs[("fasterapi", what)], "seconds")
         b = med(http_runs[("fastapi", what)], "seconds")
         rows.append(row(f"10 MiB {what} over HTTP: time", a, b, "ms", 1e-3))
-        a = med(http_runs[("fasterapi", what)], "rss_peak")
-        b = med(http_runs[("fastapi", what)], "rss_peak")
-        rows.append(row(f"10 MiB {what} over HTTP: server peak RSS growth", a, b, "MiB", MIB, 2))
+        # The first round is the only one with a fresh server (later ones reuse its heap).
+        a = max(r["rss_peak"] for r in http_runs[("fasterapi", what)])
+        b = max(r["rss_peak"] for r in http_runs[("fastapi", what)])
+        rows.append(
+            row(f"10 MiB {what} over HTTP: fresh server's peak RSS growth", a, b, "MiB", MIB, 2)
+        )
 
     print(
         f"Startup, memory and 10 MiB bodies, fresh interpreter per run (medians: startup of "

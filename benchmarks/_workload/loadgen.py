@@ -33,10 +33,16 @@ class LoadResult:
     p50_ms: float
     p99_ms: float
     bad: int  # socket errors, timeouts and answers of the wrong status class
+    server_cpu: float = 0.0  # CPU seconds the server used meanwhile (set by the caller)
 
     @property
     def rps(self) -> float:
         return self.requests / self.seconds if self.seconds else 0.0
+
+    @property
+    def cpu_us(self) -> float:
+        """Server CPU microseconds per request."""
+        return 1e6 * self.server_cpu / self.requests if self.requests else 0.0
 
 
 def raw_request(
