@@ -43,7 +43,7 @@ nox.needs_version = ">=2025.2.9"
 nox.options.default_venv_backend = "uv|virtualenv"
 # A missing interpreter is a failure, never a silent skip.
 nox.options.error_on_missing_interpreters = True
-nox.options.sessions = ["tests", "lint", "typecheck", "build"]
+nox.options.sessions = ["tests", "hostile", "lint", "typecheck", "build"]
 # uv must use the interpreters on PATH (pyenv), never download its own.
 os.environ.setdefault("UV_PYTHON_DOWNLOADS", "never")
 os.environ.setdefault("UV_PYTHON_PREFERENCE", "only-system")
@@ -138,6 +138,14 @@ def tests(session: nox.Session, package: str) -> None:
         # Each session keeps its own data file, so runs in parallel never merge.
         env={"COVERAGE_FILE": str(Path(session.create_tmp()) / ".coverage")},
     )
+
+
+@nox.session(python=["3.10", "3.13"])
+def hostile(session: nox.Session) -> None:
+    """The hostile-input suite (tests/hostile): every package installed, in-process and real server."""
+    install_ours(session, list(PACKAGES), editable=False)
+    session.install("pytest-timeout", "-r", str(ROOT / "tests" / "hostile" / "requirements.txt"))
+    session.run("pytest", str(ROOT / "tests" / "hostile"), "--timeout=180", *session.posargs)
 
 
 @nox.session(python="3.13")
