@@ -357,3 +357,35 @@ def test_generator_yielding_twice_is_an_error(caplog: pytest.LogCaptureFixture) 
     assert client.get("/s").status_code == 200
     assert client.get("/a").status_code == 200
     assert sum("after the response was sent" in r.message for r in caplog.records) == 2
+
+
+def test_all_async_graph_reports_every_error_and_calls_nothing() -> None:
+    called: list[str] = []
+
+    async def token(x_token: str = Header()) -> str:
+        called.append("token")
+        return x_token
+
+    async def user(t: str = Depends(token), verbose: bool = Query(False)) -> str:
+        called.append("user")
+        return t + ("!" if verbose else "")
+
+    app = Faster()
+
+    @app.get("/items/{item_id}")
+    async def item(item_id: int, u: str = Depends(user), q: int = Query(1)) -> dict[str, Any]:
+        return {"item_id": item_id, "user": u, "q": q}
+
+    client = TestClient(app)
+    r = client.get("/items/x?verbose=maybe&q=z")
+    assert r.status_code == 422
+    assert [e["loc"] for e in r.json()["detail"]] == [
+        ["header", "x-token"],
+        ["query", "verbose"],
+        ["path", "item_id"],
+        ["query", "q"],
+    ]
+    assert called == []
+    r = client.get("/items/3?verbose=1", headers={"x-token": "t"})
+    assert r.json() == {"item_id": 3, "user": "t!", "q": 1}
+    assert called == ["token", "user"]
