@@ -3,8 +3,6 @@ and responses; include_router with extra options; nested routers."""
 
 from typing import Annotated
 
-import pytest
-
 
 def build(fw):
     async def get_token_header(x_token: Annotated[str, fw.Header()]):
@@ -43,7 +41,9 @@ def build(fw):
             raise fw.HTTPException(status_code=404, detail="Item not found")
         return {"name": fake_items[item_id]["name"], "item_id": item_id}
 
-    @items.put("/{item_id}", tags=["custom"], responses={403: {"description": "Operation forbidden"}})
+    @items.put(
+        "/{item_id}", tags=["custom"], responses={403: {"description": "Operation forbidden"}}
+    )
     async def update_item(item_id: str):
         if item_id != "plumbus":
             raise fw.HTTPException(status_code=403, detail="You can only update the item: plumbus")
@@ -105,9 +105,15 @@ def test_router_and_global_dependencies(fw):
         missing = client.get("/items/nope" + TOKEN, headers=HEADERS)
     assert no_token.status_code == 422
     assert no_token.json()["detail"][0]["loc"] == ["query", "token"]
-    assert (bad_token.status_code, bad_token.json()) == (400, {"detail": "No Jessica token provided"})
+    assert (bad_token.status_code, bad_token.json()) == (
+        400,
+        {"detail": "No Jessica token provided"},
+    )
     assert no_header.json()["detail"][0]["loc"] == ["header", "x-token"]
-    assert (bad_header.status_code, bad_header.json()) == (400, {"detail": "X-Token header invalid"})
+    assert (bad_header.status_code, bad_header.json()) == (
+        400,
+        {"detail": "X-Token header invalid"},
+    )
     assert forbidden.status_code == 403
     assert forbidden.json() == {"detail": "You can only update the item: plumbus"}
     assert (missing.status_code, missing.json()) == (404, {"detail": "Item not found"})

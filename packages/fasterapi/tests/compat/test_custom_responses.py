@@ -86,7 +86,9 @@ def build(fw, tmp_path=None):
     @app.post("/cookie-direct/")
     def cookie_direct():
         response = responses.JSONResponse(content={"message": "direct"})
-        response.set_cookie(key="fakesession", value="v", max_age=60, httponly=True, samesite="strict")
+        response.set_cookie(
+            key="fakesession", value="v", max_age=60, httponly=True, samesite="strict"
+        )
         return response
 
     @app.delete("/cookie/")
@@ -183,7 +185,9 @@ def test_cookies(fw):
         direct = client.post("/cookie-direct/")
         deleted = client.delete("/cookie/")
     assert param.json() == {"message": "Come to the dark side, we have cookies"}
-    assert param.headers["set-cookie"] == "fakesession=fake-cookie-session-value; Path=/; SameSite=lax"
+    assert (
+        param.headers["set-cookie"] == "fakesession=fake-cookie-session-value; Path=/; SameSite=lax"
+    )
     assert direct.headers["set-cookie"] == (
         "fakesession=v; HttpOnly; Max-Age=60; Path=/; SameSite=strict"
     )
@@ -240,7 +244,11 @@ def test_response_class_on_router(fw):
 
 @pytest.mark.parametrize(
     ("name", "media_type"),
-    [("JSONResponse", "application/json"), ("HTMLResponse", "text/html"), ("PlainTextResponse", "text/plain")],
+    [
+        ("JSONResponse", "application/json"),
+        ("HTMLResponse", "text/html"),
+        ("PlainTextResponse", "text/plain"),
+    ],
 )
 def test_media_types(fw, name, media_type):
     assert getattr(fw.responses, name).media_type == media_type
@@ -248,7 +256,9 @@ def test_media_types(fw, name, media_type):
 
 def test_jinja2_templates(fw, tmp_path):
     pytest.importorskip("jinja2")
-    (tmp_path / "item.html").write_text("<h1>Item {{ id }}</h1><a href=\"{{ url_for('read_item', id=id) }}\">self</a>")
+    (tmp_path / "item.html").write_text(
+        "<h1>Item {{ id }}</h1><a href=\"{{ url_for('read_item', id=id) }}\">self</a>"
+    )
     templates = fw.templating.Jinja2Templates(directory=str(tmp_path))
     app = fw.FastAPI()
 

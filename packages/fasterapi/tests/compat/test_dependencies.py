@@ -195,7 +195,9 @@ def test_yield_dependency_order_and_cleanup(fw):
     app = fw.FastAPI()
 
     @app.get("/")
-    def read(db: Annotated[str, fw.Depends(get_db)], res: Annotated[str, fw.Depends(sync_resource)]):
+    def read(
+        db: Annotated[str, fw.Depends(get_db)], res: Annotated[str, fw.Depends(sync_resource)]
+    ):
         events.append("handler")
         return {"db": db, "res": res}
 
@@ -406,7 +408,7 @@ def test_yield_dependency_swallowing_error_gives_500(fw):
     app = fw.FastAPI()
 
     def dep():
-        try:
+        try:  # noqa: SIM105 - the swallowing dependency under test, as users write it
             yield 1
         except ValueError:
             pass

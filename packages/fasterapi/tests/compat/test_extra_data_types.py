@@ -7,7 +7,6 @@ from typing import Annotated
 
 import pytest
 
-
 TIMEDELTA_GAP = pytest.mark.gap(
     "a returned timedelta is encoded as an ISO 8601 duration ('P1DT1.5S', msgspec); "
     "FastAPI's jsonable_encoder gives float seconds (86401.5)"
@@ -59,7 +58,12 @@ def build(fw):
         ident: uuid.UUID,
         amount: Decimal,
     ):
-        return {"day": day, "ident": ident, "amount": str(amount), "next": day + datetime.timedelta(1)}
+        return {
+            "day": day,
+            "ident": ident,
+            "amount": str(amount),
+            "next": day + datetime.timedelta(1),
+        }
 
     return app
 
@@ -177,9 +181,17 @@ def test_openapi_formats(fw):
 def test_openapi_body_datetime_formats(fw):
     schemas = build(fw).openapi()["components"]["schemas"]
     body = schemas["Body_read_items_items__item_id__put"]["properties"]
-    assert body["start_datetime"] == {"type": "string", "format": "date-time", "title": "Start Datetime"}
+    assert body["start_datetime"] == {
+        "type": "string",
+        "format": "date-time",
+        "title": "Start Datetime",
+    }
     assert body["repeat_at"] == {
         "anyOf": [{"type": "string", "format": "time"}, {"type": "null"}],
         "title": "Repeat At",
     }
-    assert body["process_after"] == {"type": "string", "format": "duration", "title": "Process After"}
+    assert body["process_after"] == {
+        "type": "string",
+        "format": "duration",
+        "title": "Process After",
+    }

@@ -2,8 +2,6 @@
 
 from typing import Annotated
 
-import pytest
-
 
 def build(fw):
     app = fw.FastAPI()
@@ -27,7 +25,10 @@ def build(fw):
 
     @app.post("/multi/")
     async def multi(files: Annotated[list[fw.UploadFile], fw.File(description="Many files")]):
-        return {"filenames": [f.filename for f in files], "sizes": [len(await f.read()) for f in files]}
+        return {
+            "filenames": [f.filename for f in files],
+            "sizes": [len(await f.read()) for f in files],
+        }
 
     @app.post("/mixed/")
     async def mixed(
@@ -91,7 +92,9 @@ def test_upload_file_missing(fw):
         response = client.post("/uploadfile/")
     assert response.status_code == 422
     assert response.json() == {
-        "detail": [{"type": "missing", "loc": ["body", "file"], "msg": "Field required", "input": None}]
+        "detail": [
+            {"type": "missing", "loc": ["body", "file"], "msg": "Field required", "input": None}
+        ]
     }
 
 
@@ -185,7 +188,9 @@ def test_empty_form_values_count_as_missing(fw):
         ok = client.post("/form", data={"a": "x", "b": "2"})
     assert empty.status_code == 422
     assert empty.json() == {
-        "detail": [{"type": "missing", "loc": ["body", "a"], "msg": "Field required", "input": None}]
+        "detail": [
+            {"type": "missing", "loc": ["body", "a"], "msg": "Field required", "input": None}
+        ]
     }
     assert ok.json() == {"a": "x", "b": 2, "c": "dc"}
 

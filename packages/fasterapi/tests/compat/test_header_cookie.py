@@ -95,7 +95,12 @@ def test_cookie_missing(fw):
     assert required.status_code == 422
     assert required.json() == {
         "detail": [
-            {"type": "missing", "loc": ["cookie", "session"], "msg": "Field required", "input": None}
+            {
+                "type": "missing",
+                "loc": ["cookie", "session"],
+                "msg": "Field required",
+                "input": None,
+            }
         ]
     }
 

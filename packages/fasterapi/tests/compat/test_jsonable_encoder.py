@@ -22,7 +22,10 @@ class Item:
 
 
 CASES = [
-    (Item("t", datetime.datetime(2024, 1, 2, 3, 4, 5)), {"title": "t", "timestamp": "2024-01-02T03:04:05", "description": None}),
+    (
+        Item("t", datetime.datetime(2024, 1, 2, 3, 4, 5)),
+        {"title": "t", "timestamp": "2024-01-02T03:04:05", "description": None},
+    ),
     ({"when": datetime.date(2024, 5, 6)}, {"when": "2024-05-06"}),
     (uuid.UUID(int=1), "00000000-0000-0000-0000-000000000001"),
     (Decimal("2.50"), 2.5),
@@ -72,5 +75,9 @@ def test_used_to_store_in_a_fake_db(fw):
 
     with fw.client(app) as client:
         response = client.put("/items/foo?title=bar")
-    assert response.json() == {"title": "bar", "timestamp": "2024-01-01T00:00:00", "description": None}
+    assert response.json() == {
+        "title": "bar",
+        "timestamp": "2024-01-01T00:00:00",
+        "description": None,
+    }
     assert fake_db["foo"]["timestamp"] == "2024-01-01T00:00:00"

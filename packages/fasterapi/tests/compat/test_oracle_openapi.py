@@ -15,7 +15,7 @@ import pytest
 
 HERE = Path(__file__).parent
 
-DEFAULT_NULL = "optional fields get `\"default\": null` in components.schemas (FastAPI: no default)"
+DEFAULT_NULL = 'optional fields get `"default": null` in components.schemas (FastAPI: no default)'
 
 # (module, build function) -> the differences known today, or None when identical.
 CASES = {
@@ -56,7 +56,9 @@ CASES = {
 
 
 def load(module_name):
-    spec = importlib.util.spec_from_file_location(f"_compat_oracle_{module_name}", HERE / f"{module_name}.py")
+    spec = importlib.util.spec_from_file_location(
+        f"_compat_oracle_{module_name}", HERE / f"{module_name}.py"
+    )
     module = importlib.util.module_from_spec(spec)
     try:
         spec.loader.exec_module(module)
@@ -78,9 +80,15 @@ def differences(expected, actual, path=""):
                 found += differences(expected[key], actual[key], where)
         return found
     if isinstance(expected, list) and isinstance(actual, list) and len(expected) == len(actual):
-        return [d for i, (e, a) in enumerate(zip(expected, actual)) for d in differences(e, a, f"{path}[{i}]")]
+        return [
+            d
+            for i, (e, a) in enumerate(zip(expected, actual, strict=True))
+            for d in differences(e, a, f"{path}[{i}]")
+        ]
     if expected != actual:
-        return [f"{path}: FastAPI {json.dumps(expected)[:120]} != FasterAPI {json.dumps(actual)[:120]}"]
+        return [
+            f"{path}: FastAPI {json.dumps(expected)[:120]} != FasterAPI {json.dumps(actual)[:120]}"
+        ]
     return []
 
 

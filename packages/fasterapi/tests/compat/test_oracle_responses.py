@@ -23,28 +23,50 @@ CASES = [
     ("test_path_params", "build", "get", "/models/foo", {}, None),
     ("test_path_params", "build", "get", "/nope", {}, None),
     ("test_path_params", "build", "get", "/files//a/b", {}, None),
-    ("test_path_params", "build", "post", "/items/3", {}, "405 `allow` is 'GET, HEAD' (FastAPI: 'GET')"),
+    (
+        "test_path_params",
+        "build",
+        "post",
+        "/items/3",
+        {},
+        "405 `allow` is 'GET, HEAD' (FastAPI: 'GET')",
+    ),
     ("test_query_params", "build", "get", "/items/?skip=1&limit=1", {}, None),
     ("test_query_params", "build", "get", "/needy/a?skip=x&limit=y", {}, None),
     ("test_query_params", "build", "get", "/ints/?n=1&n=x", {}, None),
     ("test_query_params", "build", "get", "/items/foo?short=maybe", {}, None),
     ("test_request_body", "build", "post", "/items/", {"json": {"name": "a", "price": 1}}, None),
     (
-        "test_request_body", "build", "post", "/items/", {"json": {"name": 1}},
+        "test_request_body",
+        "build",
+        "post",
+        "/items/",
+        {"json": {"name": 1}},
         "a dataclass body with two invalid fields reports only the first error; FastAPI "
         "reports every error (string_type for name and missing price)",
     ),
     (
-        "test_request_body", "build", "post", "/items/",
-        {"content": b'{"name": "Foo",', "headers": {"content-type": "application/json"}}, None,
+        "test_request_body",
+        "build",
+        "post",
+        "/items/",
+        {"content": b'{"name": "Foo",', "headers": {"content-type": "application/json"}},
+        None,
     ),
     (
-        "test_request_body", "build", "post", "/items/", {"json": [1]},
+        "test_request_body",
+        "build",
+        "post",
+        "/items/",
+        {"json": [1]},
         "a non-object body for a dataclass gives type 'model_attributes_type' (FastAPI: "
         "'dataclass_type', msg 'Input should be a dictionary or an instance of Item', ctx class_name)",
     ),
     (
-        "test_request_body", "build", "put", "/multi/1",
+        "test_request_body",
+        "build",
+        "put",
+        "/multi/1",
         {"json": {"item": {"name": "a", "price": 1}, "user": {"username": "u"}, "importance": "x"}},
         None,
     ),
@@ -52,27 +74,60 @@ CASES = [
     ("test_validations", "build", "get", "/numbers/0?size=11", {}, None),
     ("test_validations", "build", "get", "/pattern/?q=x", {}, None),
     ("test_header_cookie", "build", "get", "/required-header/", {}, None),
-    ("test_header_cookie", "build", "get", "/tokens/", {"headers": [("x-token", "a"), ("x-token", "b")]}, None),
+    (
+        "test_header_cookie",
+        "build",
+        "get",
+        "/tokens/",
+        {"headers": [("x-token", "a"), ("x-token", "b")]},
+        None,
+    ),
     ("test_header_cookie", "build", "get", "/required-cookie/", {}, None),
     (
-        "test_extra_data_types", "build", "get", "/values/", {},
+        "test_extra_data_types",
+        "build",
+        "get",
+        "/values/",
+        {},
         "timedelta/UTC datetime/bytes/Decimal encoded by msgspec ('P1DT1.5S', 'Z', base64, '1.10'); "
         "FastAPI's jsonable_encoder gives 86401.5, '+00:00', 'hi', 1.1",
     ),
     (
-        "test_extra_data_types", "build", "get",
-        "/query/?day=2024-02-28&ident=12345678123456781234567812345678&amount=3.50", {}, None,
+        "test_extra_data_types",
+        "build",
+        "get",
+        "/query/?day=2024-02-28&ident=12345678123456781234567812345678&amount=3.50",
+        {},
+        None,
     ),
     ("test_extra_data_types", "build", "put", "/items/not-a-uuid", {"json": {}}, None),
     ("test_status_codes", "build", "post", "/items/?name=a", {}, None),
     ("test_status_codes", "build", "put", "/upsert/new", {}, None),
     (
-        "test_status_codes", "build", "delete", "/items/3", {},
+        "test_status_codes",
+        "build",
+        "delete",
+        "/items/3",
+        {},
         "204 without `content-type` (FastAPI: 'application/json')",
     ),
-    ("test_forms_files", "build", "post", "/login/", {"data": {"username": "a", "password": "b"}}, None),
+    (
+        "test_forms_files",
+        "build",
+        "post",
+        "/login/",
+        {"data": {"username": "a", "password": "b"}},
+        None,
+    ),
     ("test_forms_files", "build", "post", "/login/", {"data": {"username": "a"}}, None),
-    ("test_forms_files", "build", "post", "/uploadfile/", {"files": {"file": ("a.txt", b"x", "text/plain")}}, None),
+    (
+        "test_forms_files",
+        "build",
+        "post",
+        "/uploadfile/",
+        {"files": {"file": ("a.txt", b"x", "text/plain")}},
+        None,
+    ),
     ("test_forms_files", "build", "post", "/uploadfile/", {}, None),
     ("test_handling_errors", "build", "get", "/items/bar", {}, None),
     ("test_handling_errors", "build", "get", "/items-header/bar", {}, None),
@@ -81,12 +136,30 @@ CASES = [
     ("test_dependencies", "build", "get", "/items/?q=1&skip=2", {}, None),
     ("test_dependencies", "build", "get", "/guarded/", {}, None),
     (
-        "test_dependencies", "build", "get", "/guarded/",
-        {"headers": {"x-token": "fake-super-secret-token", "x-key": "no"}}, None,
+        "test_dependencies",
+        "build",
+        "get",
+        "/guarded/",
+        {"headers": {"x-token": "fake-super-secret-token", "x-key": "no"}},
+        None,
     ),
-    ("test_security", "build_oauth2", "post", "/token", {"data": {"username": "johndoe", "password": "secret"}}, None),
+    (
+        "test_security",
+        "build_oauth2",
+        "post",
+        "/token",
+        {"data": {"username": "johndoe", "password": "secret"}},
+        None,
+    ),
     ("test_security", "build_oauth2", "get", "/token-only", {}, None),
-    ("test_security", "build_oauth2", "get", "/users/me/items", {"headers": {"Authorization": "Bearer johndoe:me"}}, None),
+    (
+        "test_security",
+        "build_oauth2",
+        "get",
+        "/users/me/items",
+        {"headers": {"Authorization": "Bearer johndoe:me"}},
+        None,
+    ),
     ("test_security", "build_basic", "get", "/users/me", {}, None),
     ("test_security", "build_basic", "get", "/users/me", {"auth": ("stanleyjobson", "nope")}, None),
     ("test_security", "build_api_key", "get", "/header", {}, None),
@@ -95,12 +168,20 @@ CASES = [
     ("test_bigger_applications", "build", "put", "/items/gun" + TOKEN, {"headers": X_TOKEN}, None),
     ("test_bigger_applications", "build", "get", "/users/", {}, None),
     (
-        "test_openapi", "build", "get", "/docs", {},
+        "test_openapi",
+        "build",
+        "get",
+        "/docs",
+        {},
         "the Swagger UI page is FasterAPI's own HTML (favicon 'data:,', config object); FastAPI's "
         "page links https://fastapi.tiangolo.com/img/favicon.png (same CDN bundle and settings)",
     ),
     (
-        "test_openapi", "build", "get", "/redoc", {},
+        "test_openapi",
+        "build",
+        "get",
+        "/redoc",
+        {},
         "the ReDoc page is FasterAPI's own HTML (favicon 'data:,'); FastAPI's links its favicon",
     ),
     # The OpenAPI document byte for byte (key order included; the values alone are compared
@@ -112,17 +193,29 @@ CASES = [
     ("test_status_codes", "build", "get", "/openapi.json", {}, None),
     ("test_bigger_applications", "build", "get", "/openapi.json" + TOKEN, {}, None),
     (
-        "test_security", "build_oauth2", "get", "/openapi.json", {},
+        "test_security",
+        "build_oauth2",
+        "get",
+        "/openapi.json",
+        {},
         "key order only (JSON-equal): a defaulted form field is {type, default, title}; "
         "FastAPI writes {type, title, default}",
     ),
     (
-        "test_forms_files", "build", "get", "/openapi.json", {},
+        "test_forms_files",
+        "build",
+        "get",
+        "/openapi.json",
+        {},
         "key order only (JSON-equal): array schemas are {type, items, ...}; FastAPI writes "
         "{items, type, ...}",
     ),
     (
-        "test_path_operation_config", "build", "get", "/openapi.json", {},
+        "test_path_operation_config",
+        "build",
+        "get",
+        "/openapi.json",
+        {},
         "key order only (JSON-equal): `deprecated` comes before `responses` in an operation; "
         "FastAPI writes it after",
     ),
@@ -133,16 +226,37 @@ CASES = [
     ("test_custom_responses", "build", "get", "/json-direct/", {}, None),
     ("test_custom_responses", "build", "post", "/cookie-direct/", {}, None),
     ("test_custom_responses", "build", "delete", "/cookie/", {}, None),
-    ("test_pydantic_models", "build", "put", "/items/1", {"json": {"name": "Foo", "price": 0}}, None),
     (
-        "test_pydantic_models", "build", "put", "/items/1", {"json": [1]},
+        "test_pydantic_models",
+        "build",
+        "put",
+        "/items/1",
+        {"json": {"name": "Foo", "price": 0}},
+        None,
+    ),
+    (
+        "test_pydantic_models",
+        "build",
+        "put",
+        "/items/1",
+        {"json": [1]},
         "a non-object body for a pydantic model gives type 'model_type' with ctx (FastAPI: "
         "'model_attributes_type', 'Input should be a valid dictionary or object to extract fields from')",
     ),
     ("test_pydantic_models", "build", "post", "/out/", {"json": {"name": "a", "price": 1}}, None),
-    ("test_middleware", "build_cors", "get", "/", {"headers": {"Origin": "https://localhost.tiangolo.com"}}, "CORS `vary: origin` (FastAPI: 'Origin')"),
     (
-        "test_middleware", "build_cors", "options", "/",
+        "test_middleware",
+        "build_cors",
+        "get",
+        "/",
+        {"headers": {"Origin": "https://localhost.tiangolo.com"}},
+        "CORS `vary: origin` (FastAPI: 'Origin')",
+    ),
+    (
+        "test_middleware",
+        "build_cors",
+        "options",
+        "/",
         {"headers": {"Origin": "https://evil.example", "Access-Control-Request-Method": "GET"}},
         "a refused preflight sends only `vary: origin`; Starlette also sends "
         "access-control-allow-credentials/-methods/-max-age and `vary: Origin, "
@@ -153,7 +267,9 @@ CASES = [
 
 
 def load(module_name):
-    spec = importlib.util.spec_from_file_location(f"_compat_responses_{module_name}", HERE / f"{module_name}.py")
+    spec = importlib.util.spec_from_file_location(
+        f"_compat_responses_{module_name}", HERE / f"{module_name}.py"
+    )
     module = importlib.util.module_from_spec(spec)
     try:
         spec.loader.exec_module(module)
@@ -174,7 +290,15 @@ def _params():
     for index, (module, build, method, url, kwargs, gap) in enumerate(CASES):
         marks = [pytest.mark.xfail(strict=True, reason=f"GAP: {gap}")] if gap else []
         params.append(
-            pytest.param(module, build, method, url, kwargs, marks=marks, id=f"{index:02}-{module[5:]}-{method}-{url}")
+            pytest.param(
+                module,
+                build,
+                method,
+                url,
+                kwargs,
+                marks=marks,
+                id=f"{index:02}-{module[5:]}-{method}-{url}",
+            )
         )
     return params
 

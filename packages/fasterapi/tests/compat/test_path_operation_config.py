@@ -14,8 +14,14 @@ class Tags(Enum):
 def build(fw):
     app = fw.FastAPI()
 
-    @app.post("/items/", status_code=201, tags=["items"], summary="Create an item",
-              description="Create an item with all the information", response_description="The created item")
+    @app.post(
+        "/items/",
+        status_code=201,
+        tags=["items"],
+        summary="Create an item",
+        description="Create an item with all the information",
+        response_description="The created item",
+    )
     def create_item(name: str):
         return {"name": name}
 
@@ -109,7 +115,9 @@ def test_docstring_form_feed_cuts_description(fw):
     assert op["description"] == "Shown."
 
 
-@pytest.mark.parametrize("method", ["get", "post", "put", "patch", "delete", "options", "head", "trace"])
+@pytest.mark.parametrize(
+    "method", ["get", "post", "put", "patch", "delete", "options", "head", "trace"]
+)
 def test_every_method_decorator(fw, method):
     app = fw.FastAPI()
     getattr(app, method)("/m")(lambda: {"ok": True})

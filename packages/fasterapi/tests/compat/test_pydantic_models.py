@@ -17,7 +17,9 @@ class Image(BaseModel):
 
 class Item(BaseModel):
     name: str
-    description: str | None = Field(default=None, title="The description of the item", max_length=20)
+    description: str | None = Field(
+        default=None, title="The description of the item", max_length=20
+    )
     price: float = Field(gt=0, description="The price must be greater than zero")
     tax: float | None = None
     tags: set[str] = set()
@@ -166,7 +168,9 @@ def test_response_model_by_alias(fw):
 
 def test_list_of_models(fw):
     with fw.client(build(fw)) as client:
-        response = client.post("/images/multiple/", json=[{"url": "u", "name": "a"}, {"url": "v", "name": "b"}])
+        response = client.post(
+            "/images/multiple/", json=[{"url": "u", "name": "a"}, {"url": "v", "name": "b"}]
+        )
         bad = client.post("/images/multiple/", json=[{"url": "u"}])
     assert response.json() == ["a", "b"]
     assert bad.json()["detail"][0]["loc"] == ["body", 0, "name"]
@@ -187,7 +191,12 @@ def test_query_parameter_model(fw):
     with fw.client(build(fw)) as client:
         response = client.get("/items/?limit=5&tags=a&tags=b&order_by=updated_at")
         defaults = client.get("/items/")
-    assert response.json() == {"limit": 5, "offset": 0, "order_by": "updated_at", "tags": ["a", "b"]}
+    assert response.json() == {
+        "limit": 5,
+        "offset": 0,
+        "order_by": "updated_at",
+        "tags": ["a", "b"],
+    }
     assert defaults.json() == {"limit": 100, "offset": 0, "order_by": "created_at", "tags": []}
 
 
@@ -302,7 +311,10 @@ def test_model_schema_has_no_null_default(fw):
     assert app.openapi()["components"]["schemas"]["WithDefault"] == {
         "properties": {
             "name": {"type": "string", "title": "Name"},
-            "description": {"anyOf": [{"type": "string"}, {"type": "null"}], "title": "Description"},
+            "description": {
+                "anyOf": [{"type": "string"}, {"type": "null"}],
+                "title": "Description",
+            },
         },
         "type": "object",
         "required": ["name"],
@@ -320,7 +332,9 @@ def test_struct_and_pydantic_in_one_app(faster_fw):
 
     with fw.client(app) as client:
         ok = client.post("/orders/", json={"order": {"name": "o", "quantity": 2}, "item": ITEM})
-        bad = client.post("/orders/", json={"order": {"name": "o"}, "item": {"name": "n", "price": -1}})
+        bad = client.post(
+            "/orders/", json={"order": {"name": "o"}, "item": {"name": "n", "price": -1}}
+        )
         pydantic_route = client.put("/items/2", json=ITEM)
     assert ok.json() == {"order": {"name": "o", "quantity": 2}, "item": "Foo"}
     assert bad.status_code == 422
@@ -417,7 +431,12 @@ def test_cookie_parameter_model(fw):
     assert response.json() == {"session_id": "abc", "tracker": None}
     assert missing.json() == {
         "detail": [
-            {"type": "missing", "loc": ["cookie", "session_id"], "msg": "Field required", "input": {}}
+            {
+                "type": "missing",
+                "loc": ["cookie", "session_id"],
+                "msg": "Field required",
+                "input": {},
+            }
         ]
     }
 
@@ -436,7 +455,12 @@ def test_form_model(fw):
         body = app.openapi()["paths"]["/login/"]["post"]["requestBody"]
     assert response.json() == {"username": "u", "password": "p"}
     assert missing.json()["detail"] == [
-        {"type": "missing", "loc": ["body", "password"], "msg": "Field required", "input": {"username": "u"}}
+        {
+            "type": "missing",
+            "loc": ["body", "password"],
+            "msg": "Field required",
+            "input": {"username": "u"},
+        }
     ]
     assert body["content"]["application/x-www-form-urlencoded"]["schema"] == {
         "$ref": "#/components/schemas/LoginForm"
@@ -507,7 +531,10 @@ def build_examples(fw):
             fw.Body(
                 examples=[{"name": "Bar", "price": 1}],
                 openapi_examples={
-                    "normal": {"summary": "A normal example", "value": {"name": "Foo", "price": 35.4}}
+                    "normal": {
+                        "summary": "A normal example",
+                        "value": {"name": "Foo", "price": 35.4},
+                    }
                 },
             ),
         ],
@@ -517,7 +544,8 @@ def build_examples(fw):
     @app.get("/q")
     def query(
         x: Annotated[
-            int, fw.Query(examples=[1, 2], openapi_examples={"one": {"value": 1}}, description="the x")
+            int,
+            fw.Query(examples=[1, 2], openapi_examples={"one": {"value": 1}}, description="the x"),
         ] = 0,
     ):
         return x

@@ -32,7 +32,7 @@ def build(fw):
         return {"q": q}
 
     @app.get("/tags-default/")
-    def tags_default(q: Annotated[list[str], fw.Query()] = ["foo", "bar"]):
+    def tags_default(q: Annotated[list[str], fw.Query()] = ["foo", "bar"]):  # noqa: B006 - the documented FastAPI idiom
         return {"q": q}
 
     @app.get("/ints/")
@@ -51,7 +51,10 @@ def build(fw):
         ("/items/?limit=0", []),
         (
             "/items/foo",
-            {"item_id": "foo", "description": "This is an amazing item that has a long description"},
+            {
+                "item_id": "foo",
+                "description": "This is an amazing item that has a long description",
+            },
         ),
         (
             "/items/foo?q=hi",
@@ -213,7 +216,7 @@ def build_edges(fw):
         return {"skip": skip, "limit": limit, "flag": flag, "name": name}
 
     @app.get("/ids")
-    def ids(ids: Annotated[list[int], fw.Query(alias="id")] = []):
+    def ids(ids: Annotated[list[int], fw.Query(alias="id")] = []):  # noqa: B006 - FastAPI copies defaults
         return ids
 
     return app

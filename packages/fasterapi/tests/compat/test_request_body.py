@@ -51,7 +51,11 @@ def build(fw, item_type=Item):
 
     @app.post("/items/")
     def create_item(item: item_type):
-        data = dataclasses.asdict(item) if dataclasses.is_dataclass(item) else msgspec.to_builtins(item)
+        data = (
+            dataclasses.asdict(item)
+            if dataclasses.is_dataclass(item)
+            else msgspec.to_builtins(item)
+        )
         if item.tax is not None:
             data["price_with_tax"] = item.price + item.tax
         return data
@@ -250,7 +254,7 @@ def test_optional_body(fw):
 
 
 @pytest.mark.gap(
-    "OpenAPI schema of a stdlib dataclass body adds `\"default\": null` to its optional "
+    'OpenAPI schema of a stdlib dataclass body adds `"default": null` to its optional '
     "fields; FastAPI emits no `default` for dataclass fields"
 )
 def test_openapi_request_body(fw):
@@ -265,7 +269,10 @@ def test_openapi_request_body(fw):
         "properties": {
             "name": {"type": "string", "title": "Name"},
             "price": {"type": "number", "title": "Price"},
-            "description": {"anyOf": [{"type": "string"}, {"type": "null"}], "title": "Description"},
+            "description": {
+                "anyOf": [{"type": "string"}, {"type": "null"}],
+                "title": "Description",
+            },
             "tax": {"anyOf": [{"type": "number"}, {"type": "null"}], "title": "Tax"},
         },
         "type": "object",
@@ -277,9 +284,9 @@ def test_openapi_request_body(fw):
 def test_openapi_embedded_body_schema(fw):
     with fw.client(build(fw)) as client:
         schema = client.get("/openapi.json").json()
-    ref = schema["paths"]["/embed/{item_id}"]["put"]["requestBody"]["content"][
-        "application/json"
-    ]["schema"]["$ref"]
+    ref = schema["paths"]["/embed/{item_id}"]["put"]["requestBody"]["content"]["application/json"][
+        "schema"
+    ]["$ref"]
     assert ref == "#/components/schemas/Body_embed_embed__item_id__put"
     assert schema["components"]["schemas"]["Body_embed_embed__item_id__put"] == {
         "properties": {"item": {"$ref": "#/components/schemas/Item"}},
@@ -412,8 +419,18 @@ def test_body_reports_every_error(fw):
     assert response.status_code == 422
     assert response.json() == {
         "detail": [
-            {"type": "string_type", "loc": ["body", "name"], "msg": "Input should be a valid string", "input": 1},
-            {"type": "missing", "loc": ["body", "price"], "msg": "Field required", "input": {"name": 1, "tax": "x"}},
+            {
+                "type": "string_type",
+                "loc": ["body", "name"],
+                "msg": "Input should be a valid string",
+                "input": 1,
+            },
+            {
+                "type": "missing",
+                "loc": ["body", "price"],
+                "msg": "Field required",
+                "input": {"name": 1, "tax": "x"},
+            },
             {
                 "type": "float_parsing",
                 "loc": ["body", "tax"],

@@ -5,7 +5,9 @@ from typing import Any
 
 import pytest
 
-pydantic = pytest.importorskip("pydantic", reason="response_model filtering is shown with pydantic models")
+pydantic = pytest.importorskip(
+    "pydantic", reason="response_model filtering is shown with pydantic models"
+)
 BaseModel = pydantic.BaseModel
 
 
@@ -115,7 +117,10 @@ def test_filters_out_password(fw):
     ("url", "body"),
     [
         ("/items/foo", {"name": "Foo", "price": 50.2}),
-        ("/items/bar", {"name": "Bar", "description": "The bartenders", "price": 62.0, "tax": 20.2}),
+        (
+            "/items/bar",
+            {"name": "Bar", "description": "The bartenders", "price": 62.0, "tax": 20.2},
+        ),
         (
             "/items/baz",
             {"name": "Baz", "description": None, "price": 50.2, "tax": 10.5, "tags": []},
@@ -135,7 +140,13 @@ def test_filters_out_password(fw):
             "/list/",
             [
                 {"name": "Foo", "description": None, "price": 50.2, "tax": 10.5, "tags": []},
-                {"name": "Bar", "description": "The bartenders", "price": 62.0, "tax": 20.2, "tags": []},
+                {
+                    "name": "Bar",
+                    "description": "The bartenders",
+                    "price": 62.0,
+                    "tax": 20.2,
+                    "tags": [],
+                },
             ],
         ),
         ("/dict/", {"foo": 2.3, "bar": 3.4}),
@@ -166,7 +177,7 @@ def test_invalid_return_value_raises_response_validation_error(fw):
 
 
 @pytest.mark.gap(
-    "a pydantic model used only as a response model gets `\"default\": null` on optional "
+    'a pydantic model used only as a response model gets `"default": null` on optional '
     "fields in components.schemas; FastAPI's output schema has no `default` there"
 )
 def test_openapi_response_schema(fw):

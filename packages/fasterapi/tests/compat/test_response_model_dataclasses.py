@@ -100,4 +100,7 @@ def test_struct_response_model(faster_fw):
 
     with faster_fw.client(app) as client:
         assert client.get("/s").json() == {"name": "a", "price": 1.0}
-        assert client.get("/many").json() == [{"name": "a", "price": 1.0}, {"name": "b", "price": 2.5}]
+        assert client.get("/many").json() == [
+            {"name": "a", "price": 1.0},
+            {"name": "b", "price": 2.5},
+        ]

@@ -23,7 +23,10 @@ def build_oauth2(fw):
         user = USERS.get(form_data.username)
         if not user or user["password"] != form_data.password:
             raise fw.HTTPException(status_code=400, detail="Incorrect username or password")
-        return {"access_token": user["username"] + ":" + " ".join(form_data.scopes), "token_type": "bearer"}
+        return {
+            "access_token": user["username"] + ":" + " ".join(form_data.scopes),
+            "token_type": "bearer",
+        }
 
     def get_current_user(
         security_scopes: security.SecurityScopes, token: Annotated[str, fw.Depends(oauth2_scheme)]
@@ -325,7 +328,13 @@ def build_more_schemes(fw):
         ("/oidc", {}, 401, "Bearer", {"detail": "Not authenticated"}),
         ("/oidc", {"Authorization": "Bearer o"}, 200, None, "Bearer o"),
         ("/digest", {}, 401, "Digest", {"detail": "Not authenticated"}),
-        ("/digest", {"Authorization": "Digest abc"}, 200, None, {"scheme": "Digest", "credentials": "abc"}),
+        (
+            "/digest",
+            {"Authorization": "Digest abc"},
+            200,
+            None,
+            {"scheme": "Digest", "credentials": "abc"},
+        ),
         ("/bearer", {"Authorization": "Basic x"}, 401, "Bearer", {"detail": "Not authenticated"}),
         ("/key", {}, 200, None, None),
     ],
@@ -357,6 +366,11 @@ def test_openapi_more_schemes(fw):
             "openIdConnectUrl": "https://example.com/.well-known/openid-configuration",
         },
         "HTTPDigest": {"type": "http", "scheme": "digest"},
-        "JWTAuth": {"type": "http", "description": "jwt", "scheme": "bearer", "bearerFormat": "JWT"},
+        "JWTAuth": {
+            "type": "http",
+            "description": "jwt",
+            "scheme": "bearer",
+            "bearerFormat": "JWT",
+        },
         "Key": {"type": "apiKey", "description": "key", "in": "header", "name": "k"},
     }

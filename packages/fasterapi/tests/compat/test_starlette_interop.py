@@ -115,7 +115,13 @@ def test_mount_fastapi_sub_application(fw):
 
 def test_mount_raw_asgi_app(fw):
     async def asgi(scope, receive, send):
-        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/plain")]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [(b"content-type", b"text/plain")],
+            }
+        )
         await send({"type": "http.response.body", "body": scope["path"].encode()})
 
     app = fw.FastAPI()

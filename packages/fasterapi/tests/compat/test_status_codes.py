@@ -119,7 +119,9 @@ def test_additional_status_codes_by_returning_json_response(fw):
             items[item_id] = {"name": name, "size": size}
             return items[item_id]
         items[item_id] = {"name": name, "size": size}
-        return fw.responses.JSONResponse(status_code=fw.status.HTTP_201_CREATED, content=items[item_id])
+        return fw.responses.JSONResponse(
+            status_code=fw.status.HTTP_201_CREATED, content=items[item_id]
+        )
 
     with fw.client(app) as client:
         updated = client.put("/items/foo", json={"name": "Wrestlers", "size": 3})

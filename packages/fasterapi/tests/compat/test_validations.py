@@ -161,7 +161,12 @@ def test_alias_in_error_location(fw):
         response = client.get("/r/")
     assert response.json() == {
         "detail": [
-            {"type": "missing", "loc": ["query", "item-query"], "msg": "Field required", "input": None}
+            {
+                "type": "missing",
+                "loc": ["query", "item-query"],
+                "msg": "Field required",
+                "input": None,
+            }
         ]
     }
 

@@ -87,7 +87,9 @@ def test_params_and_dependency(fw):
             assert ws.receive_text() == "Session cookie or query token value is: some-token"
             assert ws.receive_text() == "Query parameter q is: 3"
             assert ws.receive_text() == "Message text was: hello, for item ID: foo"
-        with client.websocket_connect("/items/bar/ws", headers={"cookie": "session=fakesession"}) as ws:
+        with client.websocket_connect(
+            "/items/bar/ws", headers={"cookie": "session=fakesession"}
+        ) as ws:
             ws.send_text("x")
             assert ws.receive_text() == "Session cookie or query token value is: fakesession"
 
