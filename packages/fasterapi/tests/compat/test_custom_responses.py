@@ -291,3 +291,21 @@ def test_explicit_head_route(fw):
     assert response.content == b""
     assert response.headers["content-length"] == "7"
     assert response.headers["content-type"] == "application/json"
+
+
+@pytest.mark.gap(
+    "response_class=RedirectResponse without status_code answers 200 (with the location "
+    "header) and documents '200'; FastAPI uses the class's default 307 for both"
+)
+def test_redirect_response_class_default_status(fw):
+    app = fw.FastAPI()
+
+    @app.get("/go", response_class=fw.responses.RedirectResponse)
+    def go():
+        return "/target"
+
+    with fw.client(app, follow_redirects=False) as client:
+        response = client.get("/go")
+    assert response.status_code == 307
+    assert response.headers["location"] == "/target"
+    assert list(app.openapi()["paths"]["/go"]["get"]["responses"]) == ["307"]

@@ -2,6 +2,8 @@
 (operation ids, include_in_schema, openapi_extra), Extending OpenAPI, Behind a Proxy (servers),
 Additional Responses."""
 
+import dataclasses
+
 import pytest
 
 
@@ -466,3 +468,114 @@ def test_custom_docs_ui_assets(fw):
     assert 'href="/static/swagger-ui.css"' in page.text
     assert "/docs/oauth2-redirect" in page.text
     assert '/static/redoc.standalone.js"' in redoc.text
+
+
+def build_callbacks(fw):
+    """Advanced: OpenAPI Callbacks."""
+    app = fw.FastAPI()
+    callbacks = fw.APIRouter()
+
+    @callbacks.post("{$callback_url}/invoices/{$request.body.id}")
+    def invoice_notification(body: Event):
+        pass
+
+    @app.post("/invoices/", callbacks=callbacks.routes)
+    def create_invoice(invoice: Invoice, callback_url: str | None = None):
+        return {"msg": "Invoice received"}
+
+    return app
+
+
+@dataclasses.dataclass
+class Invoice:
+    id: str
+    total: float
+
+
+@dataclasses.dataclass
+class Event:
+    description: str
+
+
+def test_callback_route_still_answers(fw):
+    with fw.client(build_callbacks(fw)) as client:
+        response = client.post("/invoices/?callback_url=http://x", json={"id": "1", "total": 2})
+    assert response.json() == {"msg": "Invoice received"}
+
+
+@pytest.mark.gap(
+    "callbacks=router.routes on a path operation is not documented: the operation has no "
+    "`callbacks` and the callback's body schema is missing from components; FastAPI emits "
+    "{'invoice_notification': {'{$callback_url}/invoices/{$request.body.id}': {'post': ...}}}"
+)
+def test_openapi_callbacks(fw):
+    schema = build_callbacks(fw).openapi()
+    callbacks = schema["paths"]["/invoices/"]["post"]["callbacks"]
+    operation = callbacks["invoice_notification"]["{$callback_url}/invoices/{$request.body.id}"][
+        "post"
+    ]
+    assert operation["summary"] == "Invoice Notification"
+    assert operation["operationId"] == (
+        "invoice_notification__callback_url__invoices___request_body_id__post"
+    )
+    assert operation["requestBody"] == {
+        "required": True,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Event"}}},
+    }
+    assert "Event" in schema["components"]["schemas"]
+
+
+def test_router_deprecated_and_hidden(fw):
+    app = fw.FastAPI()
+    old = fw.APIRouter(prefix="/old", deprecated=True, tags=["old"])
+    old.get("/a")(lambda: 1)
+    hidden = fw.APIRouter(prefix="/hidden")
+    hidden.get("/h")(lambda: 2)
+    app.include_router(old)
+    app.include_router(hidden, include_in_schema=False)
+    paths = app.openapi()["paths"]
+    assert list(paths) == ["/old/a"]
+    assert paths["/old/a"]["get"]["deprecated"] is True
+    assert paths["/old/a"]["get"]["tags"] == ["old"]
+    with fw.client(app) as client:
+        assert client.get("/hidden/h").json() == 2
+
+
+def test_response_headers_documented(fw):
+    app = fw.FastAPI()
+
+    @app.get(
+        "/r",
+        responses={
+            200: {"headers": {"X-Rate": {"description": "rate", "schema": {"type": "integer"}}}}
+        },
+    )
+    def r():
+        return {}
+
+    ok = app.openapi()["paths"]["/r"]["get"]["responses"]["200"]
+    assert ok == {
+        "description": "Successful Response",
+        "content": {"application/json": {"schema": {}}},
+        "headers": {"X-Rate": {"description": "rate", "schema": {"type": "integer"}}},
+    }
+
+
+# FastAPI warns about the duplicate operation id it generates for a multi-method route; the
+# warning is part of the oracle's behaviour, not of the app under test.
+@pytest.mark.filterwarnings("ignore:Duplicate Operation ID:UserWarning")
+@pytest.mark.gap(
+    "an api_route(methods=['GET', 'PUT']) gets one operationId per method ('rt_route_put'); "
+    "FastAPI's generate_unique_id uses the route's first method for every method "
+    "('rt_route_get' twice, with a 'Duplicate Operation ID' warning)"
+)
+def test_multi_method_route_operation_ids(fw):
+    app = fw.FastAPI()
+
+    @app.api_route("/route", methods=["GET", "PUT"])
+    def rt():
+        return 1
+
+    paths = app.openapi()["paths"]
+    assert paths["/route"]["get"]["operationId"] == "rt_route_get"
+    assert paths["/route"]["put"]["operationId"] == "rt_route_get"
