@@ -455,3 +455,19 @@ def test_uuid_messages_match_pydantic(client: TestClient, raw: str, reason: str)
     (error,) = client.get(f"/uuid/{raw}").json()["detail"]
     assert error["msg"] == f"Input should be a valid UUID, {reason}"
     assert error["ctx"] == {"error": reason}
+
+
+@pytest.mark.parametrize("raw", ["\u00b2.0", "1\x1c.0", "9" * 4301 + ".0", "9."])
+def test_int_values_that_fool_isdigit_are_422(client: TestClient, raw: str) -> None:
+    r = client.get("/items/1", params={"q": "x"})
+    assert r.status_code == 200
+    r = client.get("/constraints", params={"m": raw})
+    assert r.status_code in (200, 422)
+    if raw != "9.":
+        assert r.json()["detail"][0]["type"] == "int_parsing"
+
+
+def test_lone_surrogate_in_an_int_path_is_a_422(raw: Any) -> None:
+    result = raw(make_app(), "GET", "/items/\udcff", query=b"q=x")
+    assert result.status == 422
+    assert b"int_parsing" in result.body

@@ -194,3 +194,52 @@ def test_form_through_request() -> None:
 )
 def test_parse_cookies(header: str, expected: dict[str, str]) -> None:
     assert parse_cookies(header) == expected
+
+
+def test_request_body_respects_the_route_limit() -> None:
+    app = Faster(max_body_size=100)
+
+    @app.post("/raw")
+    async def raw_body(request: Request) -> int:
+        return len(await request.body())
+
+    @app.post("/stream")
+    async def stream(request: Request) -> int:
+        return sum([len(c) async for c in request.stream()])
+
+    client = TestClient(app)
+    assert client.post("/raw", content=b"x" * 50).json() == 50
+    r = client.post("/raw", content=b"x" * 1000)
+    assert (r.status_code, r.json()) == (413, {"detail": "Request body too large"})
+
+    def chunks() -> Any:
+        yield b"x" * 80
+        yield b"x" * 80
+
+    assert client.post("/raw", content=chunks()).status_code == 413
+    assert client.post("/stream", content=b"x" * 1000).json() == 1000
+
+
+@pytest.mark.parametrize("body", [b"{", b"[" * 100_000 + b"]" * 100_000, b"\xff"])
+def test_request_json_on_bad_bodies_is_a_400(body: bytes) -> None:
+    import json
+
+    app = Faster(max_body_size=10_000_000)
+
+    @app.post("/raw")
+    async def raw_json(request: Request) -> Any:
+        return await request.json()
+
+    @app.post("/caught")
+    async def caught(request: Request) -> str:
+        try:
+            await request.json()
+        except json.JSONDecodeError as exc:
+            return f"caught at {exc.pos}"
+        return "ok"
+
+    client = TestClient(app)
+    r = client.post("/raw", content=body)
+    assert r.status_code == 400
+    assert r.json()["detail"].startswith("Malformed JSON body")
+    assert client.post("/caught", content=body).json().startswith("caught at")

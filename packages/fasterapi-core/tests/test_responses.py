@@ -435,3 +435,11 @@ def test_file_response_through_the_app(data_file: Path) -> None:
     assert r.status_code == 206
     assert r.content == data_file.read_bytes()[:4]
     assert client.get("/file").content == data_file.read_bytes()
+
+
+@pytest.mark.parametrize(
+    "spec", ["bytes=0-" + "9" * 5000, "bytes=" + "9" * 5000 + "-", "bytes=\u00b2-3"]
+)
+def test_file_range_with_huge_or_odd_numbers(data_file: Path, spec: str) -> None:
+    sent = run(FileResponse(data_file), http_scope(headers=[(b"range", spec.encode())]))
+    assert sent[0]["status"] in (206, 416)

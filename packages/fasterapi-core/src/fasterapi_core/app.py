@@ -37,7 +37,7 @@ from fasterapi_core.responses import (
     PlainTextResponse,
     RedirectResponse,
     Response,
-    encode_json,
+    encode_json_safe,
 )
 from fasterapi_core.routing import (
     APIRoute,
@@ -661,7 +661,7 @@ class Faster:
         if handler is request_validation_exception_handler:
             # PERF: the default 422 needs no Request object and no handler call
             # (benchmarks/bench_core.py::invalid).
-            body = encode_json({"detail": exc.errors()})  # type: ignore[attr-defined]
+            body = encode_json_safe({"detail": exc.errors()})  # type: ignore[attr-defined]
             await send(
                 {
                     "type": "http.response.start",

@@ -17,7 +17,7 @@ from fasterapi_core.exceptions import (
     RequestValidationError,
     WebSocketRequestValidationError,
 )
-from fasterapi_core.responses import JSONResponse, Response
+from fasterapi_core.responses import JSONResponse, Response, encode_json_safe
 
 __all__ = (
     "http_exception_handler",
@@ -38,7 +38,11 @@ async def request_validation_exception_handler(
     request: Any, exc: RequestValidationError
 ) -> JSONResponse:
     """422 with `{"detail": [errors...]}`, FastAPI's shape."""
-    return JSONResponse({"detail": exc.errors()}, status_code=422)
+    response = JSONResponse(None, status_code=422)
+    # Encoded safely: the errors echo the input, which may hold text that is not valid UTF-8.
+    response.body = encode_json_safe({"detail": exc.errors()})
+    response.init_headers()
+    return response
 
 
 async def websocket_request_validation_exception_handler(

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import http
+import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 __all__ = (
     "FastAPIError",
     "HTTPException",
+    "MalformedJSONError",
     "RequestValidationError",
     "ResponseValidationError",
     "ValidationException",
@@ -48,6 +50,29 @@ class HTTPException(Exception):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(status_code={self.status_code!r}, detail={self.detail!r})"
+
+
+class MalformedJSONError(HTTPException, json.JSONDecodeError):
+    """`await request.json()` on a body that is not JSON: answered with a 400 when not caught.
+
+    It is also a `json.JSONDecodeError` (a `ValueError`), so Starlette-style
+    `except json.JSONDecodeError` / `except ValueError` code keeps working.
+
+    Args:
+        msg: What is wrong (e.g. "Expecting value").
+        doc: The body, as text.
+        pos: The byte position of the problem.
+    """
+
+    def __init__(self, msg: str, doc: str, pos: int) -> None:
+        json.JSONDecodeError.__init__(self, msg, doc, pos)
+        # Set HTTPException's fields directly: its __init__ would call JSONDecodeError's.
+        self.status_code = 400
+        self.detail = f"Malformed JSON body: {msg}"
+        self.headers = None
+
+    def __str__(self) -> str:
+        return f"{self.status_code}: {self.detail}"
 
 
 class FastAPIError(RuntimeError):

@@ -7,7 +7,6 @@ that do not declare a `Request` parameter never get one built at all.
 
 from __future__ import annotations
 
-import json as _stdjson
 from collections.abc import AsyncIterator, Mapping, MutableMapping
 from http.cookies import _unquote
 from typing import TYPE_CHECKING, Any
@@ -15,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 
 from fasterapi_core.datastructures import URL, Address, Headers, QueryParams, State
+from fasterapi_core.exceptions import HTTPException, MalformedJSONError
 
 if TYPE_CHECKING:
     from fasterapi_core.forms import FormData
@@ -217,7 +217,15 @@ class Request(HTTPConnection):
         send: The ASGI send channel (unused; accepted for Starlette compatibility).
     """
 
-    __slots__ = ("_body", "_form", "_is_disconnected", "_json", "_send", "_stream_consumed")
+    __slots__ = (
+        "_body",
+        "_form",
+        "_is_disconnected",
+        "_json",
+        "_max_body_size",
+        "_send",
+        "_stream_consumed",
+    )
 
     def __init__(self, scope: Scope, receive: Any = None, send: Any = None) -> None:
         super().__init__(scope, receive)
@@ -227,6 +235,8 @@ class Request(HTTPConnection):
         self._form: Any = None
         self._stream_consumed = False
         self._is_disconnected = False
+        # Set by the app to the route's max_body_size: body() and json() respect it.
+        self._max_body_size: int | None = None
 
     @property
     def method(self) -> str:
@@ -268,9 +278,27 @@ class Request(HTTPConnection):
         yield b""
 
     async def body(self) -> bytes:
-        """The whole body (read once, then cached)."""
+        """The whole body (read once, then cached).
+
+        Raises:
+            HTTPException: 413 when the body is larger than the route's `max_body_size` (checked
+                from Content-Length before reading, then while reading). `stream()` has no limit.
+            ClientDisconnect: The client went away mid-body.
+        """
         if self._body is None:
-            chunks = [chunk async for chunk in self.stream()]
+            limit = self._max_body_size
+            if limit is not None:
+                declared = self.headers.get("content-length")
+                if declared is not None and declared.isdigit() and int(declared) > limit:
+                    raise HTTPException(413, "Request body too large")
+            chunks = []
+            size = 0
+            async for chunk in self.stream():
+                if limit is not None:
+                    size += len(chunk)
+                    if size > limit:
+                        raise HTTPException(413, "Request body too large")
+                chunks.append(chunk)
             self._body = b"".join(chunks)
         return self._body
 
@@ -278,15 +306,20 @@ class Request(HTTPConnection):
         """The body decoded as JSON (cached).
 
         Raises:
-            json.JSONDecodeError: The body is not valid JSON (a `ValueError`, as in Starlette).
+            MalformedJSONError: The body is not valid JSON (also a `json.JSONDecodeError`); when
+                not caught it is answered with a 400.
         """
         if self._json is _UNSET:
             body = await self.body()
             try:
                 self._json = msgspec.json.decode(body)
-            except msgspec.DecodeError:
-                # Re-raise as the stdlib error Starlette users catch.
-                self._json = _stdjson.loads(body)  # raises JSONDecodeError
+            except (msgspec.DecodeError, UnicodeDecodeError, RecursionError) as exc:
+                from fasterapi_core._plan.errors import json_invalid
+
+                error = json_invalid(body, exc)
+                raise MalformedJSONError(
+                    error["ctx"]["error"], body.decode("utf-8", "replace"), error["loc"][1]
+                ) from None
         return self._json
 
     async def form(

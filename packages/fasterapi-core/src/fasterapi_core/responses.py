@@ -66,6 +66,26 @@ def _enc_hook(obj: Any) -> Any:
 json_encoder = msgspec.json.Encoder(enc_hook=_enc_hook, decimal_format="number")
 encode_json = json_encoder.encode
 
+
+def _scrub(obj: Any) -> Any:
+    if isinstance(obj, str):
+        return obj.encode("utf-8", "replace").decode("utf-8")
+    if isinstance(obj, dict):
+        return {_scrub(k): _scrub(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_scrub(v) for v in obj]
+    return obj
+
+
+def encode_json_safe(content: Any) -> bytes:
+    """Like `encode_json`, but strings that cannot be UTF-8 (lone surrogates a server may hand
+    over in a path) are encoded with `?` instead of failing: for error bodies that echo input."""
+    try:
+        return encode_json(content)
+    except UnicodeEncodeError:
+        return encode_json(_scrub(content))
+
+
 # Pre-encoded header pairs used by the hot path.
 CT_JSON = (b"content-type", b"application/json")
 
@@ -413,18 +433,18 @@ def _parse_range(header: str, size: int) -> list[tuple[int, int]] | None:
         part = part.strip()
         first, dash, last = part.partition("-")
         first, last = first.strip(), last.strip()
-        if not dash or (first and not first.isdigit()) or (last and not last.isdigit()):
+        if not dash or not _digits(first) or not _digits(last):
             raise _RangeNotSatisfiable
         if not first:
             if not last:
                 raise _RangeNotSatisfiable
-            length = int(last)
+            length = _range_number(last)
             if length == 0:
                 continue
             ranges.append((max(0, size - length), size))
             continue
-        start = int(first)
-        end = int(last) + 1 if last else size
+        start = _range_number(first)
+        end = _range_number(last) + 1 if last else size
         if last and end <= start:
             raise _RangeNotSatisfiable
         if start >= size:
@@ -441,6 +461,16 @@ def _parse_range(header: str, size: int) -> list[tuple[int, int]] | None:
         else:
             merged.append((start, end))
     return merged
+
+
+def _digits(text: str) -> bool:
+    # Empty is allowed ("100-", "-5"); isdigit() alone accepts digits int() refuses ("²").
+    return not text or (text.isascii() and text.isdigit())
+
+
+def _range_number(digits: str) -> int:
+    # int() refuses more than 4300 digits; anything past 18 digits is beyond any file anyway.
+    return int(digits) if len(digits) <= 18 else 10**19
 
 
 def _etag_matches(header: str, etag: str) -> bool:

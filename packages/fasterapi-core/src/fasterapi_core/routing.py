@@ -43,7 +43,7 @@ from fasterapi_core.exceptions import (
 )
 from fasterapi_core.params import DependsInfo
 from fasterapi_core.request import ClientDisconnect
-from fasterapi_core.responses import JSONResponse, Response, encode_json
+from fasterapi_core.responses import JSONResponse, Response, encode_json, encode_json_safe
 
 logger = logging.getLogger("fasterapi")
 
@@ -632,7 +632,7 @@ class APIRoute(BaseRoute):
             and handlers.get(RequestValidationError) is request_validation_exception_handler
         ):
             # PERF: no exception, no Request, no handler call (benchmarks/bench_core.py::invalid).
-            body = encode_json({"detail": [*ctx.errors, *ctx.body_errors]})
+            body = encode_json_safe({"detail": [*ctx.errors, *ctx.body_errors]})
             await send(
                 {
                     "type": "http.response.start",
@@ -666,6 +666,17 @@ class APIRoute(BaseRoute):
 
                 form = FormData()
             else:
+                declared = request.headers.get("content-length")
+                if declared is not None and limits.max_body_size is not None:
+                    try:
+                        too_large = int(declared) > limits.max_body_size
+                    except ValueError:
+                        raise HTTPException(400, "Invalid Content-Length header") from None
+                    if too_large:
+                        # Refused before reading, as JSON bodies are.
+                        raise HTTPException(
+                            413, f"Form body larger than {limits.max_body_size} bytes"
+                        )
                 try:
                     form = await parse_form(request.headers, request.stream(), limits)
                 except ClientDisconnect:

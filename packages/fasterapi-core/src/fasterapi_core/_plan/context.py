@@ -146,6 +146,7 @@ class Context:
             if self.raw_body is not None:
                 # The plan already read the body: let request.body()/json() see it.
                 request._body = self.raw_body
+            request._max_body_size = getattr(self.scope.get("route"), "max_body_size", None)
         return request
 
     def get_websocket(self) -> Any:

@@ -68,8 +68,12 @@ def _to_int(raw: str) -> int:
         pass
     # pydantic accepts "3.0" for an int (a float string with no fractional part).
     head, dot, tail = raw.partition(".")
-    if dot and tail.strip("0") == "" and head.strip().lstrip("+-").isdigit():
-        return int(head)
+    if dot and tail.strip("0") == "":
+        # isdigit() accepts digits int() refuses ("²"), and int() refuses 4301+ digits.
+        try:
+            return int(head)
+        except ValueError:
+            pass
     raise Invalid(
         "int_parsing", "Input should be a valid integer, unable to parse string as an integer"
     )
