@@ -565,9 +565,10 @@ def test_response_headers_documented(fw):
 # warning is part of the oracle's behaviour, not of the app under test.
 @pytest.mark.filterwarnings("ignore:Duplicate Operation ID:UserWarning")
 @pytest.mark.gap(
-    "an api_route(methods=['GET', 'PUT']) gets one operationId per method ('rt_route_put'); "
-    "FastAPI's generate_unique_id uses the route's first method for every method "
-    "('rt_route_get' twice, with a 'Duplicate Operation ID' warning)"
+    "an api_route(methods=['GET', 'PUT']) gets one operationId per method ('rt_route_get', "
+    "'rt_route_put'); FastAPI's generate_unique_id takes one method of the route's method set "
+    "(which one depends on set order) and every method shares that id, with a 'Duplicate "
+    "Operation ID' warning"
 )
 def test_multi_method_route_operation_ids(fw):
     app = fw.FastAPI()
@@ -577,5 +578,6 @@ def test_multi_method_route_operation_ids(fw):
         return 1
 
     paths = app.openapi()["paths"]
-    assert paths["/route"]["get"]["operationId"] == "rt_route_get"
-    assert paths["/route"]["put"]["operationId"] == "rt_route_get"
+    ids = {paths["/route"]["get"]["operationId"], paths["/route"]["put"]["operationId"]}
+    assert len(ids) == 1
+    assert ids <= {"rt_route_get", "rt_route_put"}
