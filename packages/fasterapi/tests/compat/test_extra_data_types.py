@@ -195,3 +195,48 @@ def test_openapi_body_datetime_formats(fw):
         "format": "duration",
         "title": "Process After",
     }
+
+
+@pytest.mark.gap(
+    "an impossible date '2024-02-30' is reported as 'invalid date format'; pydantic's message "
+    "(FastAPI) is 'Input should be a valid date or datetime, day value is outside expected "
+    "range' (ctx error 'day value is outside expected range')"
+)
+def test_impossible_date_message(fw):
+    app = fw.FastAPI()
+
+    @app.get("/d/{d}")
+    def read(d: datetime.date):
+        return d
+
+    with fw.client(app) as client:
+        response = client.get("/d/2024-02-30")
+    assert response.json() == {
+        "detail": [
+            {
+                "type": "date_from_datetime_parsing",
+                "loc": ["path", "d"],
+                "msg": "Input should be a valid date or datetime, day value is outside expected range",
+                "input": "2024-02-30",
+                "ctx": {"error": "day value is outside expected range"},
+            }
+        ]
+    }
+
+
+@pytest.mark.gap(
+    "an optional datetime query parameter's schema has no `format`; FastAPI gives "
+    "{'anyOf': [{'type': 'string', 'format': 'date-time'}, {'type': 'null'}]}"
+)
+def test_openapi_datetime_query_format(fw):
+    app = fw.FastAPI()
+
+    @app.get("/w")
+    def read(when: datetime.datetime | None = None):
+        return when
+
+    param = app.openapi()["paths"]["/w"]["get"]["parameters"][0]
+    assert param["schema"] == {
+        "anyOf": [{"type": "string", "format": "date-time"}, {"type": "null"}],
+        "title": "When",
+    }

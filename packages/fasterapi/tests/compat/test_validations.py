@@ -251,3 +251,44 @@ def test_openapi_deprecated_parameter(fw):
 def test_openapi_hidden_parameter_keeps_422(fw):
     responses = build(fw).openapi()["paths"]["/hidden/"]["get"]["responses"]
     assert list(responses) == ["200", "422"]
+
+
+@pytest.mark.gap(
+    "with ge=0.5 and multiple_of=0.5, the value 0.25 is reported as 'greater_than_equal'; "
+    "pydantic checks multiple_of first, so FastAPI reports 'multiple_of' ('Input should be a "
+    "multiple of 0.5', ctx {'multiple_of': 0.5})"
+)
+def test_multiple_of_checked_first(fw):
+    app = fw.FastAPI()
+
+    @app.get("/f")
+    def f(x: Annotated[float, fw.Query(ge=0.5, multiple_of=0.5)] = 1.0):
+        return x
+
+    with fw.client(app) as client:
+        assert client.get("/f?x=1.5").json() == 1.5
+        response = client.get("/f?x=0.25")
+    assert response.json() == {
+        "detail": [
+            {
+                "type": "multiple_of",
+                "loc": ["query", "x"],
+                "msg": "Input should be a multiple of 0.5",
+                "input": "0.25",
+                "ctx": {"multiple_of": 0.5},
+            }
+        ]
+    }
+
+
+def test_multiple_of_alone(fw):
+    app = fw.FastAPI()
+
+    @app.get("/f")
+    def f(x: Annotated[int, fw.Query(multiple_of=3)]):
+        return x
+
+    with fw.client(app) as client:
+        response = client.get("/f?x=4")
+    assert response.json()["detail"][0]["type"] == "multiple_of"
+    assert response.json()["detail"][0]["ctx"] == {"multiple_of": 3}
