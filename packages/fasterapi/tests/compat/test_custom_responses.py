@@ -309,3 +309,97 @@ def test_redirect_response_class_default_status(fw):
     assert response.status_code == 307
     assert response.headers["location"] == "/target"
     assert list(app.openapi()["paths"]["/go"]["get"]["responses"]) == ["307"]
+
+
+def file_app(fw, path):
+    app = fw.FastAPI()
+
+    @app.get("/f")
+    def read():
+        return fw.responses.FileResponse(path)
+
+    @app.get("/missing")
+    def missing():
+        return fw.responses.FileResponse(path.with_name("nope.txt"))
+
+    return app
+
+
+def test_file_ranges(fw, tmp_path):
+    path = tmp_path / "f.txt"
+    path.write_bytes(b"0123456789abcdef")
+    with fw.client(file_app(fw, path)) as client:
+        suffix = client.get("/f", headers={"range": "bytes=-3"})
+        multi = client.get("/f", headers={"range": "bytes=0-1,4-5"})
+    assert (suffix.status_code, suffix.content) == (206, b"def")
+    assert suffix.headers["content-range"] == "bytes 13-15/16"
+    assert multi.status_code == 206
+    assert multi.headers["content-type"].startswith("multipart/byteranges; boundary=")
+    assert b"Content-Range: bytes 4-5/16\r\n\r\n45\r\n" in multi.content
+
+
+@pytest.mark.gap(
+    "an unsatisfiable Range answers 416 with the body 'Range Not Satisfiable' "
+    "(content-length 21); Starlette's FileResponse (FastAPI) sends an empty 416"
+)
+def test_file_range_not_satisfiable(fw, tmp_path):
+    path = tmp_path / "f.txt"
+    path.write_bytes(b"0123456789abcdef")
+    with fw.client(file_app(fw, path)) as client:
+        response = client.get("/f", headers={"range": "bytes=20-30"})
+    assert response.status_code == 416
+    assert response.headers["content-range"] == "bytes */16"
+    assert response.content == b""
+
+
+@pytest.mark.gap(
+    "a multi-range answer ends with '--boundary--\\r\\n'; Starlette's ends with '--boundary--'"
+)
+def test_file_multi_range_ending(fw, tmp_path):
+    path = tmp_path / "f.txt"
+    path.write_bytes(b"0123456789abcdef")
+    with fw.client(file_app(fw, path)) as client:
+        response = client.get("/f", headers={"range": "bytes=0-1,4-5"})
+    boundary = response.headers["content-type"].split("boundary=")[1]
+    assert response.content.endswith(f"--{boundary}--".encode())
+
+
+@pytest.mark.gap(
+    "FileResponse's ETag is '\"<mtime-hex>-<size-hex>\"'; Starlette's (FastAPI) is the md5 of "
+    "'<st_mtime>-<st_size>' in quotes"
+)
+def test_file_etag_format(fw, tmp_path):
+    import hashlib
+
+    path = tmp_path / "f.txt"
+    path.write_bytes(b"0123456789abcdef")
+    stat = path.stat()
+    expected = hashlib.md5(f"{stat.st_mtime}-{stat.st_size}".encode()).hexdigest()
+    with fw.client(file_app(fw, path)) as client:
+        response = client.get("/f")
+    assert response.headers["etag"] == f'"{expected}"'
+
+
+@pytest.mark.gap(
+    "FileResponse answers a matching If-None-Match with 304; Starlette's FileResponse (FastAPI) "
+    "ignores conditional headers and sends 200 with the file"
+)
+def test_file_if_none_match_is_ignored(fw, tmp_path):
+    path = tmp_path / "f.txt"
+    path.write_bytes(b"0123456789abcdef")
+    with fw.client(file_app(fw, path)) as client:
+        etag = client.get("/f").headers["etag"]
+        response = client.get("/f", headers={"if-none-match": etag})
+    assert (response.status_code, response.content) == (200, b"0123456789abcdef")
+
+
+@pytest.mark.gap(
+    "a FileResponse for a missing file answers 404 {'detail': 'Not Found'}; Starlette's raises "
+    "RuntimeError ('File at path ... does not exist.'), so FastAPI answers 500"
+)
+def test_file_missing_is_a_server_error(fw, tmp_path):
+    path = tmp_path / "f.txt"
+    path.write_bytes(b"x")
+    with fw.client(file_app(fw, path), raise_server_exceptions=False) as client:
+        response = client.get("/missing")
+    assert response.status_code == 500
