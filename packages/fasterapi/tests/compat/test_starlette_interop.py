@@ -188,3 +188,62 @@ def test_app_state(fw):
 
     with fw.client(app) as client:
         assert client.get("/").json() == {"counter": 42}
+
+
+def test_scope_route(fw):
+    app = fw.FastAPI()
+
+    @app.get("/items/{item_id}")
+    def read(item_id: int, request: fw.Request):
+        return {"route": request.scope["route"].path, "path_params": request.scope["path_params"]}
+
+    with fw.client(app) as client:
+        response = client.get("/items/3")
+    assert response.json() == {"route": "/items/{item_id}", "path_params": {"item_id": "3"}}
+
+
+@pytest.mark.gap(
+    "the request scope has no 'endpoint' (nor 'router'); Starlette's router, under FastAPI, "
+    "sets scope['endpoint'] to the path operation function, which instrumentation libraries "
+    "read (with scope['route'], which FasterAPI sets)"
+)
+def test_scope_endpoint(fw):
+    app = fw.FastAPI()
+
+    @app.get("/e")
+    def endpoint_function(request: fw.Request):
+        return {
+            "endpoint": request.scope["endpoint"].__name__,
+            "has_router": "router" in request.scope,
+        }
+
+    with fw.client(app) as client:
+        response = client.get("/e")
+    assert response.json() == {"endpoint": "endpoint_function", "has_router": True}
+
+
+def test_class_based_base_http_middleware(fw):
+    if fw.is_fastapi:  # FastAPI users import it from Starlette
+        from starlette.middleware import Middleware
+        from starlette.middleware.base import BaseHTTPMiddleware
+    else:
+        Middleware = fw.Middleware
+        BaseHTTPMiddleware = fw.mod("middleware.base").BaseHTTPMiddleware
+
+    class Tagging(BaseHTTPMiddleware):
+        def __init__(self, app, tag="t"):
+            super().__init__(app)
+            self.tag = tag
+
+        async def dispatch(self, request, call_next):
+            response = await call_next(request)
+            response.headers.append("x-tag", self.tag)
+            return response
+
+    app = fw.FastAPI(middleware=[Middleware(Tagging, tag="constructor")])
+    app.add_middleware(Tagging, tag="added")
+    app.get("/")(lambda: "ok")
+    with fw.client(app) as client:
+        response = client.get("/")
+    assert response.json() == "ok"
+    assert response.headers.get_list("x-tag") == ["constructor", "added"]
