@@ -478,3 +478,40 @@ def test_bare_upload_file_parameter_is_a_file() -> None:
 
     r = TestClient(app).post("/upload", files={"file": ("a.txt", b"abc")})
     assert r.json() == {"name": "a.txt", "size": 3}
+
+
+def test_a_model_body_reports_every_field_error_like_fastapi(client: TestClient) -> None:
+    r = client.post("/items", json={"name": 1})
+    assert r.json() == {
+        "detail": [
+            {
+                "type": "string_type",
+                "loc": ["body", "name"],
+                "msg": "Input should be a valid string",
+                "input": 1,
+            },
+            {
+                "type": "missing",
+                "loc": ["body", "price"],
+                "msg": "Field required",
+                "input": {"name": 1},
+            },
+        ]
+    }
+    r = client.post("/movie", json={"year": "x"})
+    assert [e["loc"] for e in r.json()["detail"]] == [["body", "title"], ["body", "year"]]
+
+
+def test_dataclass_body_given_a_list(client: TestClient) -> None:
+    r = client.post("/point", json=[1])
+    assert r.json() == {
+        "detail": [
+            {
+                "type": "dataclass_type",
+                "loc": ["body"],
+                "msg": "Input should be a dictionary or an instance of Point",
+                "input": [1],
+                "ctx": {"class_name": "Point"},
+            }
+        ]
+    }

@@ -471,3 +471,23 @@ def test_lone_surrogate_in_an_int_path_is_a_422(raw: Any) -> None:
     result = raw(make_app(), "GET", "/items/\udcff", query=b"q=x")
     assert result.status == 422
     assert b"int_parsing" in result.body
+
+
+@pytest.mark.parametrize(
+    ("query", "reason"),
+    [
+        ("day=2024-02-30", "day value is outside expected range"),
+        ("day=2020-13-01", "month value is outside expected range of 1-12"),
+        ("day=nope", "input is too short"),
+        ("day=2024/01/01", "invalid date separator, expected `-`"),
+        ("day=20x4-01-01", "invalid character in year"),
+        ("d=2024-02-30T00:00:00", "day value is outside expected range"),
+        ("t=25:00", "hour value is outside expected range of 0-23"),
+        ("t=10:61", "minute value is outside expected range of 0-59"),
+        ("t=x", "input is too short"),
+    ],
+)
+def test_date_and_time_messages_match_pydantic(client: TestClient, query: str, reason: str) -> None:
+    (error,) = client.get("/types?" + query).json()["detail"]
+    assert error["ctx"] == {"error": reason}
+    assert error["msg"].endswith(reason)

@@ -363,7 +363,7 @@ def test_file_multiple_ranges(data_file: Path) -> None:
     assert body.count(f"--{boundary}".encode()) == 4
     assert b"Content-Range: bytes 10-12/131072" in body
     assert data[10:13] in body
-    assert body.endswith(f"--{boundary}--\r\n".encode())
+    assert body.endswith(f"--{boundary}--".encode())
     head = run(FileResponse(data_file), http_scope("HEAD", headers=[(b"range", b"bytes=0-1,5-6")]))
     assert head[0]["status"] == 206
     assert body_of(head) == b""
@@ -443,3 +443,13 @@ def test_file_response_through_the_app(data_file: Path) -> None:
 def test_file_range_with_huge_or_odd_numbers(data_file: Path, spec: str) -> None:
     sent = run(FileResponse(data_file), http_scope(headers=[(b"range", spec.encode())]))
     assert sent[0]["status"] in (206, 416)
+
+
+def test_file_etag_is_starlettes(data_file: Path) -> None:
+    import hashlib
+
+    st = os.stat(data_file)
+    expected = hashlib.md5(
+        f"{st.st_mtime}-{st.st_size}".encode(), usedforsecurity=False
+    ).hexdigest()
+    assert headers_of(run(FileResponse(data_file), http_scope()))["etag"] == f'"{expected}"'

@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import datetime as _dt
 import enum
+import hashlib
 import http.cookies
 import mimetypes
 import os
@@ -548,7 +549,9 @@ class FileResponse(Response):
         headers = self.headers
         headers.setdefault("content-length", str(st.st_size))
         headers.setdefault("last-modified", formatdate(st.st_mtime, usegmt=True))
-        headers.setdefault("etag", f'"{st.st_mtime_ns:x}-{st.st_size:x}"')
+        # Starlette's ETag: the md5 of "<mtime>-<size>", so caches keep validating after a switch.
+        digest = hashlib.md5(f"{st.st_mtime}-{st.st_size}".encode(), usedforsecurity=False)
+        headers.setdefault("etag", f'"{digest.hexdigest()}"')
         headers.setdefault("accept-ranges", "bytes")
 
     async def __call__(self, scope: Mapping[str, Any], receive: Receive, send: Send) -> None:
@@ -630,14 +633,13 @@ class FileResponse(Response):
         await send({"type": "http.response.body", "body": b""})
 
     async def _send_416(self, send: Send, size: int) -> None:
-        body = b"Range Not Satisfiable"
+        # An empty body, as Starlette's FileResponse sends.
         raw = [
             (b"content-range", f"bytes */{size}".encode("latin-1")),
-            (b"content-type", b"text/plain; charset=utf-8"),
-            (b"content-length", str(len(body)).encode("latin-1")),
+            (b"content-length", b"0"),
         ]
         await send({"type": "http.response.start", "status": 416, "headers": raw})
-        await send({"type": "http.response.body", "body": body})
+        await send({"type": "http.response.body", "body": b""})
 
     async def _send_ranges(
         self, send: Send, ranges: list[tuple[int, int]], size: int, head: bool
@@ -668,7 +670,7 @@ class FileResponse(Response):
             ).encode("latin-1")
             for start, end in ranges
         ]
-        closing = f"\r\n--{boundary}--\r\n".encode("latin-1")
+        closing = f"\r\n--{boundary}--".encode("latin-1")  # Starlette's ending: no CRLF after
         length = sum(len(p) for p in parts) + sum(e - s for s, e in ranges)
         length += 2 * (len(ranges) - 1) + len(closing)
         raw = [

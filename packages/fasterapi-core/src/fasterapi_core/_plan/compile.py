@@ -27,7 +27,12 @@ from fasterapi_core._plan.convert import (
     make_converter,
     strip_optional,
 )
-from fasterapi_core._plan.errors import json_invalid, validation_errors
+from fasterapi_core._plan.errors import (
+    all_field_errors,
+    json_invalid,
+    object_type_error,
+    validation_errors,
+)
 from fasterapi_core.background import BackgroundTasks
 from fasterapi_core.exceptions import FastAPIError, RequestValidationError
 from fasterapi_core.params import (
@@ -637,6 +642,8 @@ def _json_body_plan(fields: list[Field], embed: bool) -> BodyPlan:
         get_default = _default_getter(field)
         check = make_checks(field.info) if not _is_model(field.annotation) else None
 
+        model_type = strip_optional(field.annotation)
+
         def read_single(ctx: Context, body: bytes) -> None:
             if not body:
                 if required:
@@ -649,8 +656,16 @@ def _json_body_plan(fields: list[Field], embed: bool) -> BodyPlan:
             try:
                 value = decode(body)
             except msgspec.ValidationError as exc:
-                ctx.json_body = _decode_any(body)
-                ctx.body_errors.extend(validation_errors(exc, ["body"], ctx.json_body))
+                # The slow path: report every field's error, as pydantic does.
+                data = ctx.json_body = _decode_any(body)
+                wrong_type = object_type_error(model_type, data, ["body"])
+                every = all_field_errors(model_type, data, ["body"])
+                if wrong_type is not None:
+                    ctx.body_errors.append(wrong_type)
+                elif every:
+                    ctx.body_errors.extend(every)
+                else:
+                    ctx.body_errors.extend(validation_errors(exc, ["body"], data))
                 return
             except (msgspec.DecodeError, RecursionError, UnicodeDecodeError) as exc:
                 raise RequestValidationError([json_invalid(body, exc)], body=None) from None

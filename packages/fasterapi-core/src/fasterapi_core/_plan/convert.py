@@ -178,6 +178,41 @@ def _via_msgspec(tp: Any, kind: str, label: str) -> Callable[[str], Any]:
     return conv
 
 
+def _date_error(raw: str, fallback: str) -> str:
+    """The reason pydantic (speedate) gives for a bad date, for the common cases."""
+    if len(raw) < 10:
+        return "input is too short"
+    year, month, day = raw[0:4], raw[5:7], raw[8:10]
+    if not (year.isascii() and year.isdigit()):
+        return "invalid character in year"
+    if raw[4] != "-" or raw[7] != "-":
+        return "invalid date separator, expected `-`"
+    if not (month.isascii() and month.isdigit()):
+        return "invalid character in month"
+    if not (day.isascii() and day.isdigit()):
+        return "invalid character in day"
+    if not 1 <= int(month) <= 12:
+        return "month value is outside expected range of 1-12"
+    try:
+        dt.date(int(year), int(month), int(day))
+    except ValueError:
+        return "day value is outside expected range"
+    return fallback
+
+
+def _time_error(raw: str) -> str:
+    """The reason pydantic gives for a bad time, for the common cases."""
+    hour, _, rest = raw.partition(":")
+    if hour.isascii() and hour.isdigit() and len(hour) == 2 and int(hour) > 23:
+        return "hour value is outside expected range of 0-23"
+    minute = rest[:2]
+    if minute.isascii() and minute.isdigit() and len(minute) == 2 and int(minute) > 59:
+        return "minute value is outside expected range of 0-59"
+    if len(raw) < 5:
+        return "input is too short"
+    return "invalid time format"
+
+
 def _to_datetime(raw: str) -> dt.datetime:
     try:
         return msgspec.convert(raw, dt.datetime, strict=False)
@@ -191,7 +226,7 @@ def _to_datetime(raw: str) -> dt.datetime:
         return dt.datetime.fromtimestamp(float(raw), tz=dt.timezone.utc)
     except (ValueError, OverflowError, OSError):
         pass
-    error = "invalid datetime format"
+    error = _date_error(raw, "invalid datetime format")
     raise Invalid(
         "datetime_from_date_parsing",
         f"Input should be a valid datetime or date, {error}",
@@ -203,7 +238,7 @@ def _to_date(raw: str) -> dt.date:
     try:
         return dt.date.fromisoformat(raw)
     except ValueError:
-        error = "invalid date format"
+        error = _date_error(raw, "invalid date format")
         raise Invalid(
             "date_from_datetime_parsing",
             f"Input should be a valid date or datetime, {error}",
@@ -215,7 +250,7 @@ def _to_time(raw: str) -> dt.time:
     try:
         return dt.time.fromisoformat(raw)
     except ValueError:
-        error = "invalid time format"
+        error = _time_error(raw)
         raise Invalid(
             "time_parsing", f"Input should be in a valid time format, {error}", {"error": error}
         ) from None

@@ -269,6 +269,74 @@ def validation_errors(
     return [_convert_one(str(exc), prefix, data)]
 
 
+def _model_fields(model: Any) -> list[tuple[str, Any, bool]] | None:
+    """`(wire name, type, required)` of each field of a Struct, dataclass or TypedDict."""
+    import dataclasses
+    import typing
+
+    if isinstance(model, type) and issubclass(model, msgspec.Struct):
+        return [(f.encode_name, f.type, f.required) for f in msgspec.structs.fields(model)]
+    if isinstance(model, type) and dataclasses.is_dataclass(model):
+        hints = typing.get_type_hints(model)
+        return [
+            (
+                f.name,
+                hints.get(f.name, Any),
+                f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING,
+            )
+            for f in dataclasses.fields(model)
+        ]
+    if isinstance(model, type) and typing.is_typeddict(model):
+        hints = typing.get_type_hints(model)
+        required = getattr(model, "__required_keys__", frozenset(hints))
+        return [(key, tp, key in required) for key, tp in hints.items()]
+    return None
+
+
+def all_field_errors(model: Any, data: Any, prefix: list[Any]) -> list[dict[str, Any]]:
+    """Every field error of `data` against a flat model, in field order (pydantic reports them
+    all; msgspec stops at the first). Empty when `data` is not an object or all fields pass."""
+    fields = _model_fields(model)
+    if fields is None or not isinstance(data, dict):
+        return []
+    errors: list[dict[str, Any]] = []
+    for name, tp, required in fields:
+        if name not in data:
+            if required:
+                errors.append(
+                    {
+                        "type": "missing",
+                        "loc": [*prefix, name],
+                        "msg": "Field required",
+                        "input": data,
+                    }
+                )
+            continue
+        try:
+            msgspec.convert(data[name], tp, strict=False)
+        except msgspec.ValidationError as exc:
+            errors.extend(validation_errors(exc, [*prefix, name], data[name]))
+        except TypeError:  # pragma: no cover - a field type msgspec cannot convert alone
+            return []
+    return errors
+
+
+def object_type_error(model: Any, data: Any, prefix: list[Any]) -> dict[str, Any] | None:
+    """pydantic's `dataclass_type` error for a dataclass body given something else than an object."""
+    import dataclasses
+
+    if isinstance(model, type) and dataclasses.is_dataclass(model) and not isinstance(data, dict):
+        name = model.__name__
+        return {
+            "type": "dataclass_type",
+            "loc": prefix,
+            "msg": f"Input should be a dictionary or an instance of {name}",
+            "input": data,
+            "ctx": {"class_name": name},
+        }
+    return None
+
+
 _BYTE_POS = re.compile(r"\(byte (\d+)\)")
 
 
