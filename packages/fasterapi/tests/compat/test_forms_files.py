@@ -2,6 +2,8 @@
 
 from typing import Annotated
 
+import pytest
+
 
 def build(fw):
     app = fw.FastAPI()
@@ -217,3 +219,95 @@ def test_request_form_directly(fw):
 
     with fw.client(app) as client:
         assert client.post("/raw", data={"x": "1", "y": "2"}).json() == {"x": "1", "y": "2"}
+
+
+def build_more(fw):
+    app = fw.FastAPI()
+
+    @app.post("/files")
+    async def files(
+        fs: Annotated[list[bytes], fw.File()], note: Annotated[str | None, fw.Form()] = None
+    ):
+        return {"sizes": [len(f) for f in fs], "note": note}
+
+    @app.post("/optional-files")
+    async def optional_files(fs: Annotated[list[fw.UploadFile] | None, fw.File()] = None):
+        return None if fs is None else [f.filename for f in fs]
+
+    @app.post("/form-int")
+    def form_int(n: Annotated[int, fw.Form(ge=1)], flag: Annotated[bool, fw.Form()] = False):
+        return {"n": n, "flag": flag}
+
+    return app
+
+
+MISSING_N = {
+    "detail": [{"type": "missing", "loc": ["body", "n"], "msg": "Field required", "input": None}]
+}
+
+
+@pytest.mark.parametrize(
+    ("url", "kwargs", "status", "body"),
+    [
+        (
+            "/files",
+            {"files": [("fs", ("a", b"12")), ("fs", ("b", b"345"))], "data": {"note": "n"}},
+            200,
+            {"sizes": [2, 3], "note": "n"},
+        ),
+        (
+            "/files",
+            {},
+            422,
+            {
+                "detail": [
+                    {
+                        "type": "missing",
+                        "loc": ["body", "fs"],
+                        "msg": "Field required",
+                        "input": None,
+                    }
+                ]
+            },
+        ),
+        ("/optional-files", {}, 200, None),
+        ("/optional-files", {"files": [("fs", ("a.txt", b"1"))]}, 200, ["a.txt"]),
+        (
+            "/form-int",
+            {"data": {"n": "0"}},
+            422,
+            {
+                "detail": [
+                    {
+                        "type": "greater_than_equal",
+                        "loc": ["body", "n"],
+                        "msg": "Input should be greater than or equal to 1",
+                        "input": "0",
+                        "ctx": {"ge": 1},
+                    }
+                ]
+            },
+        ),
+        ("/form-int", {"data": {"n": "2", "flag": "on"}}, 200, {"n": 2, "flag": True}),
+        (
+            "/form-int",
+            {
+                "content": b"n=3&flag=true",
+                "headers": {"content-type": "application/x-www-form-urlencoded"},
+            },
+            200,
+            {"n": 3, "flag": True},
+        ),
+        (
+            "/form-int",
+            {"content": b"n=3", "headers": {"content-type": "text/plain"}},
+            422,
+            MISSING_N,
+        ),
+    ],
+)
+def test_more_form_and_file_cases(fw, url, kwargs, status, body):
+    with fw.client(build_more(fw)) as client:
+        response = client.post(url, **kwargs)
+    assert response.status_code == status
+    assert response.json() == body

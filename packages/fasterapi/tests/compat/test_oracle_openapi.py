@@ -34,6 +34,7 @@ CASES = {
     ),
     ("test_status_codes", "build"): None,
     ("test_forms_files", "build"): None,
+    ("test_forms_files", "build_more"): None,
     ("test_handling_errors", "build"): None,
     ("test_handling_errors", "build_overrides"): None,
     ("test_path_operation_config", "build"): None,

@@ -42,8 +42,7 @@ CASES = [
         "post",
         "/items/",
         {"json": {"name": 1}},
-        "a dataclass body with two invalid fields reports only the first error; FastAPI "
-        "reports every error (string_type for name and missing price)",
+        None,
     ),
     (
         "test_request_body",
@@ -59,8 +58,7 @@ CASES = [
         "post",
         "/items/",
         {"json": [1]},
-        "a non-object body for a dataclass gives type 'model_attributes_type' (FastAPI: "
-        "'dataclass_type', msg 'Input should be a dictionary or an instance of Item', ctx class_name)",
+        None,
     ),
     (
         "test_request_body",
