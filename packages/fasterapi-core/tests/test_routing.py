@@ -312,3 +312,35 @@ def test_docs_routes_ignore_app_dependencies() -> None:
     assert client.get("/docs").status_code == 200
     assert client.get("/items").status_code == 422
     assert client.get("/items?token=t").json() == "x"
+
+
+def test_response_class_default_status_is_the_classes() -> None:
+    from fasterapi_core import RedirectResponse
+
+    app = Faster()
+
+    @app.get("/go", response_class=RedirectResponse)
+    def go() -> str:
+        return "/target"
+
+    r = TestClient(app, follow_redirects=False).get("/go")
+    assert (r.status_code, r.headers["location"]) == (307, "/target")
+    spec = next(x for x in app.routes if getattr(x, "name", "") == "go").operation_spec()
+    assert spec.status_code == 307
+
+
+def test_docs_routes_are_not_api_routes() -> None:
+    from fasterapi_core.routing import Route
+
+    app = Faster()
+    docs = [r for r in app.routes if isinstance(r, Route)]
+    assert sorted(r.path for r in docs) == [
+        "/docs",
+        "/docs/oauth2-redirect",
+        "/openapi.json",
+        "/redoc",
+    ]
+    assert not any(isinstance(r, APIRoute) for r in docs)
+    outer = Faster(openapi_url=None)
+    outer.include_router(app.router, prefix="/v1")
+    assert TestClient(outer).get("/v1/openapi.json").status_code == 200

@@ -45,6 +45,7 @@ from fasterapi_core.routing import (
     Default,
     FasterRouter,
     Mount,
+    Route,
     generate_unique_id,
 )
 from fasterapi_router import RadixRouter
@@ -386,15 +387,7 @@ class Faster:
     def _add_docs_route(self, path: str, endpoint: Callable[..., Any]) -> None:
         # As in FastAPI, the docs routes stand outside the app's dependencies, response class
         # and unique-id function: a global auth dependency never locks the docs out.
-        self.router._register(
-            APIRoute(
-                path,
-                endpoint,
-                include_in_schema=False,
-                response_class=JSONResponse,
-                generate_unique_id_function=generate_unique_id,
-            )
-        )
+        self.router._register(Route(path, endpoint))
 
     def openapi(self) -> dict[str, Any]:
         """The OpenAPI document (built on first call, then cached in `self.openapi_schema`)."""

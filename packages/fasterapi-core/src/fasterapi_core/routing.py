@@ -54,6 +54,7 @@ __all__ = (
     "FasterRouter",
     "Mount",
     "NoMatchFound",
+    "Route",
     "generate_unique_id",
 )
 
@@ -779,10 +780,13 @@ class APIRoute(BaseRoute):
             if ctx.background is not None:
                 await ctx.background()
             return
-        status = self.status_code or 200
+        status = self.status_code
         if temp is not None and temp.status_code is not None:
             status = temp.status_code
-        if status in _NO_BODY or status < 200:
+        if status is None:
+            # As in FastAPI: the class's own default (RedirectResponse: 307).
+            response = self.response_class(value)
+        elif status in _NO_BODY or status < 200:
             response = self.response_class(status_code=status)
         else:
             response = self.response_class(value, status_code=status)
@@ -892,7 +896,7 @@ class APIRoute(BaseRoute):
             unique_id=self.unique_id
             if self.generate_unique_id_function is not generate_unique_id
             else None,
-            status_code=self.status_code,
+            status_code=self.status_code or _class_status(self.response_class),
             response_model=self.response_model,
             response_media_type=media_type,
             response_description=self.response_description,
@@ -905,6 +909,15 @@ class APIRoute(BaseRoute):
             security_schemes=schemes or None,
             callbacks=_callbacks(self.callbacks),
         )
+
+
+def _class_status(response_class: Any) -> int | None:
+    """The default `status_code` of a response class's constructor (RedirectResponse: 307)."""
+    try:
+        default = inspect.signature(response_class).parameters["status_code"].default
+    except (KeyError, TypeError, ValueError):
+        return None
+    return default if isinstance(default, int) and default != 200 else None
 
 
 def _callbacks(callbacks: list[Any] | None) -> dict[str, Any] | None:
@@ -1009,6 +1022,53 @@ async def _close_form(ctx: Context) -> None:
     request = ctx.request
     if request is not None and request._form is not None:
         await request._form.close()
+
+
+class Route(BaseRoute):
+    """A plain HTTP route outside the API: what the app uses for `/openapi.json` and the docs.
+
+    Like Starlette's `Route` under FastAPI, it is not an `APIRoute`: no OpenAPI operation, no
+    app-level dependencies, and code filtering `isinstance(route, APIRoute)` skips it.
+
+    Args:
+        path: The path.
+        endpoint: The handler (parameters and return values work as for any route).
+        methods: HTTP methods (default GET).
+        name: The route name.
+        include_in_schema: Always False in practice (kept for Starlette compatibility).
+    """
+
+    __slots__ = ()
+
+    def __init__(
+        self,
+        path: str,
+        endpoint: Callable[..., Any],
+        *,
+        methods: Sequence[str] | None = None,
+        name: str | None = None,
+        include_in_schema: bool = False,
+    ) -> None:
+        self._api = APIRoute(
+            path,
+            endpoint,
+            methods=methods,
+            name=name,
+            include_in_schema=False,
+            response_class=JSONResponse,
+            generate_unique_id_function=generate_unique_id,
+        )
+        self.path = path
+        self.endpoint = endpoint
+        self.methods = self._api.methods
+        self.name = self._api.name
+        self.include_in_schema = include_in_schema
+
+    async def handle(
+        self, scope: MutableMapping[str, Any], receive: Any, send: Any, path_params: dict[str, Any]
+    ) -> None:
+        """Serve one request."""
+        await self._api.handle(scope, receive, send, path_params)
 
 
 class APIWebSocketRoute(BaseRoute):
@@ -1463,6 +1523,15 @@ class FasterRouter:
                 )
             elif isinstance(route, Mount):
                 self._register(Mount(self.prefix + prefix + route.path, route.app, name=route.name))
+            elif isinstance(route, Route):
+                self._register(
+                    Route(
+                        self.prefix + prefix + route.path,
+                        route.endpoint,
+                        methods=sorted(route.methods),
+                        name=route.name,
+                    )
+                )
             else:  # pragma: no cover - only our route types exist
                 raise FastAPIError(f"cannot include route {route!r}")
         self.on_startup.extend(router.on_startup)
