@@ -293,10 +293,6 @@ def test_explicit_head_route(fw):
     assert response.headers["content-type"] == "application/json"
 
 
-@pytest.mark.gap(
-    "response_class=RedirectResponse without status_code answers 200 (with the location "
-    "header) and documents '200'; FastAPI uses the class's default 307 for both"
-)
 def test_redirect_response_class_default_status(fw):
     app = fw.FastAPI()
 
