@@ -292,3 +292,46 @@ def test_multiple_of_alone(fw):
         response = client.get("/f?x=4")
     assert response.json()["detail"][0]["type"] == "multiple_of"
     assert response.json()["detail"][0]["ctx"] == {"multiple_of": 3}
+
+
+# `regex=` is FastAPI's deprecated spelling of `pattern=`; FastAPI warns about it (checked
+# in the next test), so this one silences the warning to check the behaviour alone.
+@pytest.mark.filterwarnings("ignore:`regex` has been deprecated")
+def test_deprecated_regex_still_validates(fw):
+    app = fw.FastAPI()
+
+    @app.get("/r")
+    def read(v: Annotated[str, fw.Query(regex="^x$")]):
+        return v
+
+    with fw.client(app) as client:
+        assert client.get("/r?v=x").json() == "x"
+        response = client.get("/r?v=y")
+    assert response.json()["detail"][0]["type"] == "string_pattern_mismatch"
+
+
+@pytest.mark.gap(
+    "Query(regex=...) and Query(example=...) emit no warning; FastAPI emits "
+    "FastAPIDeprecationWarning (a UserWarning): '`regex` has been deprecated, please use "
+    "`pattern` instead' / '`example` has been deprecated, please use `examples` instead'"
+)
+def test_deprecated_param_arguments_warn(fw):
+    with pytest.warns(UserWarning, match="`regex` has been deprecated"):
+        fw.Query(regex="^x$")
+    with pytest.warns(UserWarning, match="`example` has been deprecated"):
+        fw.Query(example=1)
+
+
+def test_aliased_cookie_and_header(fw):
+    app = fw.FastAPI()
+
+    @app.get("/a")
+    def read(
+        c: Annotated[str | None, fw.Cookie(alias="my-cookie")] = None,
+        h: Annotated[str | None, fw.Header(alias="X-Custom")] = None,
+    ):
+        return {"c": c, "h": h}
+
+    with fw.client(app) as client:
+        response = client.get("/a", headers={"cookie": "my-cookie=1", "x-custom": "h"})
+    assert response.json() == {"c": "1", "h": "h"}
