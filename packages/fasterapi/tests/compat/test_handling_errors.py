@@ -296,3 +296,37 @@ def test_http_exception_detail_none_uses_phrase(fw):
     with fw.client(app) as client:
         response = client.get("/x")
     assert (response.status_code, response.json()) == (400, {"detail": "Bad Request"})
+
+
+def test_http_exception_subclass(fw):
+    class Conflict(fw.HTTPException):
+        def __init__(self):
+            super().__init__(status_code=409, detail="conflict!", headers={"x-c": "1"})
+
+    app = fw.FastAPI()
+
+    @app.get("/c")
+    def conflict():
+        raise Conflict()
+
+    with fw.client(app) as client:
+        response = client.get("/c")
+    assert (response.status_code, response.json()) == (409, {"detail": "conflict!"})
+    assert response.headers["x-c"] == "1"
+
+
+def test_raising_request_validation_error_by_hand(fw):
+    app = fw.FastAPI()
+
+    @app.get("/m")
+    def manual():
+        raise fw.exceptions.RequestValidationError(
+            [{"type": "value_error", "loc": ("query", "z"), "msg": "bad z", "input": "q"}]
+        )
+
+    with fw.client(app) as client:
+        response = client.get("/m")
+    assert response.status_code == 422
+    assert response.json() == {
+        "detail": [{"type": "value_error", "loc": ["query", "z"], "msg": "bad z", "input": "q"}]
+    }

@@ -581,3 +581,33 @@ def test_multi_method_route_operation_ids(fw):
     ids = {paths["/route"]["get"]["operationId"], paths["/route"]["put"]["operationId"]}
     assert len(ids) == 1
     assert ids <= {"rt_route_get", "rt_route_put"}
+
+
+def test_add_api_route_directly(fw):
+    app = fw.FastAPI(title="T", version="9")
+
+    def endpoint(x: int = 1):
+        return {"x": x, "title": app.title, "version": app.version}
+
+    app.add_api_route("/added", endpoint, methods=["GET"], name="added", tags=["a"])
+    router = fw.APIRouter()
+    router.add_api_route("/radded", endpoint)
+    app.include_router(router, prefix="/p")
+    with fw.client(app) as client:
+        assert client.get("/added?x=2").json() == {"x": 2, "title": "T", "version": "9"}
+        assert client.get("/p/radded").json() == {"x": 1, "title": "T", "version": "9"}
+    paths = app.openapi()["paths"]
+    assert paths["/added"]["get"]["operationId"] == "added_added_get"  # from name=
+    assert paths["/added"]["get"]["tags"] == ["a"]
+    assert paths["/p/radded"]["get"]["operationId"] == "endpoint_p_radded_get"
+    assert app.openapi_version == "3.1.0"
+    assert app.url_path_for("added") == "/added"
+
+
+def test_swagger_ui_init_oauth(fw):
+    app = fw.FastAPI(
+        swagger_ui_init_oauth={"clientId": "abc", "usePkceWithAuthorizationCodeGrant": True}
+    )
+    with fw.client(app) as client:
+        docs = client.get("/docs").text
+    assert 'ui.initOAuth({"clientId": "abc", "usePkceWithAuthorizationCodeGrant": true})' in docs
