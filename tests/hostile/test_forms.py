@@ -144,14 +144,6 @@ def test_file_too_large(drive: Any, detail_of: Any) -> None:
     assert ran == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "HOLE: fasterapi-core: a form body whose Content-Length is over FormLimits.max_body_size "
-        "is still read (parse_form never looks at Content-Length; it only counts while "
-        "streaming). Expected: a 413 before the first receive(), as for JSON bodies."
-    ),
-)
 def test_whole_form_body_declared_too_large_is_refused_before_reading(
     drive: Any, detail_of: Any
 ) -> None:

@@ -209,17 +209,6 @@ def request_json_app() -> Faster:
     return app
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "HOLE: fasterapi-core: Request.json() on a malformed body raises json.JSONDecodeError "
-        "(after a second parse with the stdlib), on invalid UTF-8 a UnicodeDecodeError, and on "
-        "JSON nested 100,000 deep a RecursionError from that stdlib fallback; all escape as a "
-        "500. Expected: a 400 with "
-        "a clear detail (an exception that is both an HTTPException(400) and a "
-        "json.JSONDecodeError keeps Starlette-style `except ValueError` code working)."
-    ),
-)
 @pytest.mark.parametrize(
     "body", [b"{", b"[" * 100_000 + b"]" * 100_000, b"\xff"], ids=["truncated", "deep", "utf-8"]
 )

@@ -78,32 +78,11 @@ def test_hostile_paths(drive: Any, path: str) -> None:
     assert_clean(sent)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "HOLE: fasterapi-core: a path holding a lone surrogate (what a server that decodes "
-        "with surrogateescape hands over; uvicorn and hypercorn replace instead) on an int "
-        "path parameter is a 500: the 422 body echoes the input and msgspec cannot encode a "
-        "surrogate (UnicodeEncodeError in Faster._handle_error / APIRoute._invalid). Expected: "
-        "the 422, with the input made encodable (errors='replace' or dropped)."
-    ),
-)
 def test_a_lone_surrogate_in_an_int_path_parameter_is_a_422(drive: Any) -> None:
     sent = drive(make_app(), "GET", "/items/\udcff")
     assert_clean(sent, (422,))
 
 
-INT_HOLE = pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "HOLE: fasterapi-core: _plan/convert.py::_to_int, for an int parameter (path, query, "
-        "header) with a '.', retries int(head) when head.strip().lstrip('+-').isdigit(); "
-        "str.isdigit() and str.strip() accept what int() refuses (superscript digits like "
-        "'\u00b2', ASCII separators \x1c-\x1f, more than 4300 digits), so int(head) raises a "
-        "ValueError that escapes as a 500 (found by fuzz_atheris.py with '/items/\x1c9.'). "
-        "Expected: the 422 int_parsing error (catch ValueError around int(head))."
-    ),
-)
 INT_TRAPS = {
     "superscript digit with a dot": "\u00b2.0",
     "file separator with a dot": "\x1c9.",
@@ -111,7 +90,6 @@ INT_TRAPS = {
 }
 
 
-@INT_HOLE
 @pytest.mark.parametrize("value", INT_TRAPS.values(), ids=INT_TRAPS.keys())
 def test_int_parameters_that_fool_isdigit_are_a_422(drive: Any, value: str) -> None:
     from urllib.parse import quote

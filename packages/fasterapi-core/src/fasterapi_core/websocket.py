@@ -290,7 +290,9 @@ class WebSocket(HTTPConnection):
             raise RuntimeError('The "mode" argument should be "text" or "binary".')
         try:
             return _decode(payload)
-        except msgspec.DecodeError:
+        except (msgspec.DecodeError, RecursionError):
+            # msgspec raises RecursionError for nesting deeper than its limit: still the
+            # client's bad payload, not an application crash.
             await self._close_for(_CLOSE_INVALID_PAYLOAD, "Invalid JSON")
 
     async def iter_text(self) -> AsyncIterator[str]:
