@@ -552,6 +552,43 @@ def test_mount_any_asgi_app() -> None:
         app.mount("sub", sub)
 
 
+def test_root_path_goes_into_every_scope() -> None:
+    # As FastAPI: Faster(root_path=...) sets scope["root_path"] (over the server's), and
+    # paths below it are routed with the prefix stripped.
+    app = Faster(root_path="/api")
+    seen: list[str] = []
+
+    @app.get("/items")
+    def items(request: Request) -> list[str]:
+        return [request.scope["root_path"], request.url.path, str(request.base_url)]
+
+    @app.websocket("/ws")
+    async def ws(websocket: WebSocket) -> None:
+        await websocket.accept()
+        await websocket.send_text(websocket.scope["root_path"])
+        await websocket.close()
+
+    class Record:
+        def __init__(self, inner: Any) -> None:
+            self.inner = inner
+
+        async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+            if scope["type"] == "http":
+                seen.append(scope["root_path"])
+            await self.inner(scope, receive, send)
+
+    app.add_middleware(Record)
+    client = TestClient(app)
+    assert client.get("/items").json() == ["/api", "/items", "http://testserver/api/"]
+    assert client.get("/api/items").json() == ["/api", "/api/items", "http://testserver/api/"]
+    assert client.get("/apiary/items").status_code == 404  # a prefix only at a "/" boundary
+    assert seen == ["/api", "/api", "/api"]
+    with client.websocket_connect("/api/ws") as socket:
+        assert socket.receive_text() == "/api"
+    servers = client.get("/openapi.json").json()["servers"]
+    assert servers == [{"url": "/api"}]
+
+
 def test_mounted_faster_app_and_websocket() -> None:
     child = Faster(openapi_url=None)
 

@@ -389,3 +389,17 @@ def test_large_upload_keeps_resident_memory_flat() -> None:
 
     grown = run(scenario())
     assert grown < 20 * 1024 * 1024, f"RSS grew by {grown} bytes for a {total}-byte upload"
+
+
+def test_limits_accept_infinity_and_refuse_nonsense_at_construction() -> None:
+    inf = float("inf")
+    limits = FormLimits(max_files=inf, max_fields=inf, max_parts=inf, max_body_size=inf)
+    assert limits.max_files == inf
+    assert FormLimits(max_files=10.0).max_files == 10  # a whole float is kept as an int
+    body = b"&".join(b"k%d=v" % i for i in range(2000))
+    assert len(parse(body, URLENC, limits, size=4096)) == 2000
+    for bad in (float("nan"), -1):
+        with pytest.raises(ValueError, match="max_files must be a number >= 0"):
+            FormLimits(max_files=bad)
+    with pytest.raises(TypeError, match="max_fields must be an int or a float"):
+        FormLimits(max_fields="10")  # type: ignore[arg-type]

@@ -198,3 +198,15 @@ def test_uploads_are_closed_after_the_response() -> None:
     assert client.post("/keep", files={"doc": ("big.bin", big)}).json() == len(big)
     assert len(kept) == 1
     assert kept[0].file.closed
+
+
+def test_request_form_accepts_starlettes_infinite_limits() -> None:
+    limits_app = Faster()
+
+    @limits_app.post("/many")
+    async def many(request: Request) -> int:
+        form = await request.form(max_files=float("inf"), max_fields=float("inf"))
+        return len(form)
+
+    data = {f"k{i}": "v" for i in range(1500)}
+    assert TestClient(limits_app).post("/many", data=data).json() == 1500

@@ -80,8 +80,13 @@ def test_serves_through_the_mount(site: tuple[Faster, Path]) -> None:
     assert client.post("/static/css/site.css").status_code == 405
     assert client.get("/static/missing.css").status_code == 404
     assert client.get("/site/").text == "<h1>home</h1>"
+    # As Starlette: a mount matches only below its prefix, so "/site" is redirected.
     r = client.get("/site", follow_redirects=False)
-    assert r.status_code in (307, 200)  # the mount may hand "/" over directly
+    assert r.status_code == 307
+    assert r.headers["location"] == "http://testserver/site/"
+    r = client.get("/site?x=1", follow_redirects=False)
+    assert r.headers["location"] == "http://testserver/site/?x=1"
+    assert client.get("/site").text == "<h1>home</h1>"
 
 
 @pytest.mark.parametrize(
@@ -129,3 +134,12 @@ def test_encoded_traversal_through_the_client(site: tuple[Faster, Path], url: st
     assert r.status_code == 404
     assert "SECRET" not in r.text
     assert client.get("/static/css/site.css").status_code == 200
+
+
+def test_a_mount_without_its_slash_is_a_404_without_redirect_slashes(tmp_path: Path) -> None:
+    (tmp_path / "index.html").write_text("<h1>home</h1>")
+    app = Faster(redirect_slashes=False)
+    app.mount("/site", StaticFiles(directory=tmp_path, html=True))
+    client = TestClient(app)
+    assert client.get("/site", follow_redirects=False).status_code == 404
+    assert client.get("/site/").text == "<h1>home</h1>"

@@ -547,6 +547,9 @@ class Faster:
     async def __call__(self, scope: MutableMapping[str, Any], receive: Any, send: Any) -> None:
         """The ASGI entry point."""
         scope["app"] = self
+        if self.root_path:
+            # As FastAPI: the app's own root_path wins over the server's.
+            scope["root_path"] = self.root_path
         stack = self.middleware_stack
         if stack is None:
             stack = self.middleware_stack = self.build_middleware_stack()
@@ -558,7 +561,11 @@ class Faster:
         # (benchmarks/bench_core.py::health).
         path = scope["path"]
         root_path = scope.get("root_path")
-        if root_path and path.startswith(root_path):
+        if (
+            root_path
+            and path.startswith(root_path)
+            and path[len(root_path) : len(root_path) + 1] in "/"
+        ):
             path = path[len(root_path) :] or "/"
         methods = self._static.get(path)
         if methods is not None and (route := methods.get(scope["method"])) is not None:
@@ -581,7 +588,11 @@ class Faster:
         if kind == "http":
             path = scope["path"]
             root_path = scope.get("root_path")
-            if root_path and path.startswith(root_path):
+            if (
+                root_path
+                and path.startswith(root_path)
+                and path[len(root_path) : len(root_path) + 1] in "/"
+            ):
                 path = path[len(root_path) :] or "/"
             match = self._radix.resolve(scope["method"], path)
             if match is None:
@@ -602,8 +613,14 @@ class Faster:
     async def _http_miss(
         self, scope: MutableMapping[str, Any], receive: Any, send: Any, path: str
     ) -> None:
+        below_mount = False
         for mount in self._mounts:
             if mount.matches(path):
+                if path == mount.path:
+                    # Starlette's mount matches only "/site/...": "/site" is not handed to the
+                    # mounted app; redirect_slashes sends it to "/site/" (below), else a 404.
+                    below_mount = True
+                    continue
                 try:
                     await mount.handle(scope, receive, send, path)
                 except Exception as mount_error:
@@ -616,7 +633,7 @@ class Faster:
             return
         if self.redirect_slashes and path != "/":
             other = path[:-1] if path.endswith("/") else path + "/"
-            if other and self._radix.allowed_methods(other):
+            if other and (below_mount or self._radix.allowed_methods(other)):
                 url = URL(scope=scope)
                 root_path = scope.get("root_path", "")
                 response = RedirectResponse(str(url.replace(path=root_path + other)))
@@ -713,7 +730,11 @@ class Faster:
     async def _websocket(self, scope: MutableMapping[str, Any], receive: Any, send: Any) -> None:
         path = scope["path"]
         root_path = scope.get("root_path")
-        if root_path and path.startswith(root_path):
+        if (
+            root_path
+            and path.startswith(root_path)
+            and path[len(root_path) : len(root_path) + 1] in "/"
+        ):
             path = path[len(root_path) :] or "/"
         match = self._radix.resolve("WEBSOCKET", path)
         if match is None:

@@ -189,6 +189,21 @@ class FormData(dict[str, FormValue]):
         return f"{type(self).__name__}({self._items!r})"
 
 
+def _limit(name: str, value: float) -> float:
+    """A limit as given, checked once: an int, or a float such as `float("inf")` (no limit).
+
+    Limits are only compared with counts, so `inf` works as "unlimited" (Starlette's
+    `request.form(max_files=float("inf"))` idiom) and never reaches `int()`.
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"FormLimits: {name} must be an int or a float, got {value!r}")
+    if value != value or value < 0:  # NaN compares unequal to itself
+        raise ValueError(f"FormLimits: {name} must be a number >= 0, got {value!r}")
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
 class FormLimits:
     """How much of a form body `parse_form` accepts; every limit is checked while streaming.
 
@@ -219,24 +234,31 @@ class FormLimits:
     def __init__(
         self,
         *,
-        max_parts: int = 1000,
-        max_fields: int = 1000,
-        max_files: int = 1000,
-        max_field_size: int = 1 * MiB,
-        max_fields_size: int = 16 * MiB,
-        max_part_header_size: int = 16 * KiB,
-        max_file_size: int | None = None,
-        max_body_size: int | None = 100 * MiB,
-        max_part_size: int | None = None,
+        max_parts: float = 1000,
+        max_fields: float = 1000,
+        max_files: float = 1000,
+        max_field_size: float = 1 * MiB,
+        max_fields_size: float = 16 * MiB,
+        max_part_header_size: float = 16 * KiB,
+        max_file_size: float | None = None,
+        max_body_size: float | None = 100 * MiB,
+        max_part_size: float | None = None,
     ) -> None:
-        self.max_parts = max_parts
-        self.max_fields = max_fields
-        self.max_files = max_files
-        self.max_field_size = max_part_size if max_part_size is not None else max_field_size
-        self.max_fields_size = max_fields_size
-        self.max_part_header_size = max_part_header_size
-        self.max_file_size = max_file_size
-        self.max_body_size = max_body_size
+        self.max_parts = _limit("max_parts", max_parts)
+        self.max_fields = _limit("max_fields", max_fields)
+        self.max_files = _limit("max_files", max_files)
+        if max_part_size is not None:
+            self.max_field_size = _limit("max_part_size", max_part_size)
+        else:
+            self.max_field_size = _limit("max_field_size", max_field_size)
+        self.max_fields_size = _limit("max_fields_size", max_fields_size)
+        self.max_part_header_size = _limit("max_part_header_size", max_part_header_size)
+        self.max_file_size = (
+            None if max_file_size is None else _limit("max_file_size", max_file_size)
+        )
+        self.max_body_size = (
+            None if max_body_size is None else _limit("max_body_size", max_body_size)
+        )
 
     def __repr__(self) -> str:
         args = ", ".join(f"{name}={getattr(self, name)!r}" for name in sorted(self.__slots__))

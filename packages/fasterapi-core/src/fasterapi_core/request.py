@@ -343,9 +343,7 @@ class Request(HTTPConnection):
             from fasterapi_core.forms import FormLimits
 
             limits = FormLimits(
-                max_files=int(max_files),
-                max_fields=int(max_fields),
-                max_part_size=max_part_size,
+                max_files=max_files, max_fields=max_fields, max_part_size=max_part_size
             )
             self._form = await self._parse_form(limits)
         form: FormData = self._form
