@@ -20,8 +20,12 @@ HERE = Path(__file__).parent
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="short rounds (CI smoke run, < 3 minutes)")
-    parser.add_argument("-k", dest="only", default="", help="run only benchmarks whose name contains this")
+    parser.add_argument(
+        "--quick", action="store_true", help="short rounds (CI smoke run, < 3 minutes)"
+    )
+    parser.add_argument(
+        "-k", dest="only", default="", help="run only benchmarks whose name contains this"
+    )
     args = parser.parse_args()
     scripts = sorted(p for p in HERE.glob("bench_*.py") if args.only in p.stem)
     header = (
