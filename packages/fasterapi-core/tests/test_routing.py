@@ -344,3 +344,38 @@ def test_docs_routes_are_not_api_routes() -> None:
     outer = Faster(openapi_url=None)
     outer.include_router(app.router, prefix="/v1")
     assert TestClient(outer).get("/v1/openapi.json").status_code == 200
+
+
+def test_routes_of_one_shape_share_generated_code_but_not_their_callables() -> None:
+    from fasterapi_core import Depends
+
+    app = Faster()
+
+    def make(n: int) -> Any:
+        async def dep(q: int = 0) -> int:
+            return q + n
+
+        async def endpoint(item_id: int, d: int = Depends(dep)) -> dict[str, int]:
+            return {"n": n, "item_id": item_id, "d": d}
+
+        async def single(item_id: int) -> dict[str, int]:
+            return {"n": n, "item_id": item_id}
+
+        app.get(f"/a{n}/{{item_id}}")(endpoint)
+        app.get(f"/b{n}/{{item_id}}")(single)
+
+    for n in range(3):
+        make(n)
+    client = TestClient(app)
+    for n in range(3):
+        assert client.get(f"/a{n}/5?q=10").json() == {"n": n, "item_id": 5, "d": 10 + n}
+        assert client.get(f"/b{n}/7").json() == {"n": n, "item_id": 7}
+    assert client.get("/a1/x").status_code == 422
+    assert client.get("/b2/x").status_code == 422
+    routes = [r for r in app.routes if getattr(r, "path", "").startswith(("/a", "/b"))]
+    runners = [r.plan.runner for r in routes if r.path.startswith("/a")]
+    starters = [r._starter for r in routes if r.path.startswith("/b")]
+    assert len({id(f) for f in runners}) == 3
+    assert len({id(f.__code__) for f in runners}) == 1
+    assert len({id(f) for f in starters}) == 3
+    assert len({id(f.__code__) for f in starters}) == 1

@@ -970,60 +970,87 @@ def compile_plan(
         dependants=dependants,
         has_generators=has_generators,
         simple=simple,
-        runner=_generate_runner(step_tuple, endpoint)
-        if all(s.kind == ASYNC for s in step_tuple)
-        else None,
+        runner=_generate_runner(step_tuple) if all(s.kind == ASYNC for s in step_tuple) else None,
     )
+
+
+# Generated code depends only on a plan's shape (parameter names, number of steps and
+# dependencies), never on its callables: one factory per distinct source text, shared by
+# every route of that shape, is called with each route's callables and extractors.
+_FACTORIES: dict[str, Callable[..., Any]] = {}
+
+
+def _factory(source: str, filename: str) -> Callable[..., Any]:
+    """The `make` function defined by `source`, compiled once per distinct source text."""
+    factory = _FACTORIES.get(source)
+    if factory is None:
+        namespace: dict[str, Any] = {"RequestValidationError": RequestValidationError}
+        exec(compile(source, filename, "exec"), namespace)
+        factory = _FACTORIES[source] = namespace["make"]
+    return factory
 
 
 def generate_starter(step: Step) -> Callable[[Context], Any]:
     """Generated code for a one-step async plan: extract every argument, then return the
     endpoint's coroutine, or None when some argument failed (errors are in the context)."""
-    namespace: dict[str, Any] = {"call": step.call}
-    lines = ["def start(ctx):"]
+    objects: list[Any] = [step.call]
+    params = ["call"]
+    lines = ["    def start(ctx):"]
     keywords = []
     for j, (name, extract) in enumerate(step.args):
-        namespace[f"extract_{j}"] = extract
-        lines.append(f"    arg_{j} = extract_{j}(ctx)")
+        objects.append(extract)
+        params.append(f"extract_{j}")
+        lines.append(f"        arg_{j} = extract_{j}(ctx)")
         keywords.append(f"{name}=arg_{j}")
-    lines.append("    if ctx.errors or ctx.body_errors:")
-    lines.append("        return None")
-    lines.append(f"    return call({', '.join(keywords)})")
-    name = getattr(step.call, "__qualname__", "endpoint")
-    exec(compile("\n".join(lines), f"<fasterapi start of {name}>", "exec"), namespace)
-    starter: Callable[[Context], Any] = namespace["start"]
+    lines.append("        if ctx.errors or ctx.body_errors:")
+    lines.append("            return None")
+    lines.append(f"        return call({', '.join(keywords)})")
+    lines.append("    return start")
+    source = "\n".join([f"def make({', '.join(params)}):", *lines])
+    # PERF: one compile() per distinct shape, not per route
+    # (benchmarks/bench_scale.py::startup).
+    starter: Callable[[Context], Any] = _factory(source, "<fasterapi start>")(*objects)
     return starter
 
 
-def _generate_runner(steps: tuple[Step, ...], endpoint: Any) -> Callable[[Context], Awaitable[Any]]:
+def _generate_runner(steps: tuple[Step, ...]) -> Callable[[Context], Awaitable[Any]]:
     """Write the plan of an all-async graph as straight-line code: one line per extraction and
     one awaited call per step, with no loops, no kwargs dicts and no slot lists at request time.
 
     Only identifiers go into the source (parameter names from signatures and generated names);
-    the callables and extractors are passed in through the namespace.
+    the callables and extractors are passed to the factory and closed over.
     """
-    namespace: dict[str, Any] = {"RequestValidationError": RequestValidationError}
-    lines = ["async def run(ctx):", "    errors = ctx.errors", "    body_errors = ctx.body_errors"]
+    objects: list[Any] = []
+    params: list[str] = []
+    lines = [
+        "    async def run(ctx):",
+        "        errors = ctx.errors",
+        "        body_errors = ctx.body_errors",
+    ]
     for i, step in enumerate(steps):
-        namespace[f"call_{i}"] = step.call
+        objects.append(step.call)
+        params.append(f"call_{i}")
         keywords = []
         for j, (name, extract) in enumerate(step.args):
-            namespace[f"extract_{i}_{j}"] = extract
-            lines.append(f"    arg_{i}_{j} = extract_{i}_{j}(ctx)")
+            objects.append(extract)
+            params.append(f"extract_{i}_{j}")
+            lines.append(f"        arg_{i}_{j} = extract_{i}_{j}(ctx)")
             keywords.append(f"{name}=arg_{i}_{j}")
         keywords.extend(f"{name}=value_{slot}" for name, slot in step.deps)
-        lines.append("    if errors or body_errors:")
-        lines.append(f"        value_{i} = None")
-        lines.append("    else:")
-        lines.append(f"        value_{i} = await call_{i}({', '.join(keywords)})")
-    lines.append("    if errors or body_errors:")
+        lines.append("        if errors or body_errors:")
+        lines.append(f"            value_{i} = None")
+        lines.append("        else:")
+        lines.append(f"            value_{i} = await call_{i}({', '.join(keywords)})")
+    lines.append("        if errors or body_errors:")
     lines.append(
-        "        raise RequestValidationError([*errors, *body_errors], body=ctx.json_body)"
+        "            raise RequestValidationError([*errors, *body_errors], body=ctx.json_body)"
     )
-    lines.append(f"    return value_{len(steps) - 1}")
-    name = getattr(endpoint, "__qualname__", "endpoint")
-    exec(compile("\n".join(lines), f"<fasterapi plan of {name}>", "exec"), namespace)
-    runner: Callable[[Context], Awaitable[Any]] = namespace["run"]
+    lines.append(f"        return value_{len(steps) - 1}")
+    lines.append("    return run")
+    source = "\n".join([f"def make({', '.join(params)}):", *lines])
+    # PERF: one compile() per distinct shape, not per route
+    # (benchmarks/bench_scale.py::startup).
+    runner: Callable[[Context], Awaitable[Any]] = _factory(source, "<fasterapi plan>")(*objects)
     return runner
 
 
