@@ -515,3 +515,87 @@ def test_dataclass_body_given_a_list(client: TestClient) -> None:
             }
         ]
     }
+
+
+def test_one_oversized_message_without_content_length_is_413(raw: Any) -> None:
+    calls.clear()
+    result = raw(
+        make_app(),
+        "POST",
+        "/items",
+        headers=[(b"content-type", b"application/json")],
+        messages=[{"type": "http.request", "body": b"x" * 1025, "more_body": False}],
+    )
+    assert result.status == 413
+    assert calls == []
+
+
+def test_disconnect_before_any_body_sends_nothing(raw: Any) -> None:
+    calls.clear()
+    result = raw(
+        make_app(),
+        "POST",
+        "/items",
+        headers=[(b"content-type", b"application/json")],
+        messages=[{"type": "http.disconnect"}],
+    )
+    assert result.messages == []
+    assert calls == []
+
+
+def test_unknown_messages_before_the_body_are_skipped(raw: Any) -> None:
+    result = raw(
+        make_app(),
+        "POST",
+        "/items",
+        headers=[(b"content-type", b"application/json")],
+        messages=[
+            {"type": "http.unknown"},
+            {"type": "http.request", "body": b'{"name": "x", "price": 3}', "more_body": False},
+        ],
+    )
+    assert result.status == 201
+
+
+@pytest.mark.parametrize(
+    ("content_types", "status"),
+    [
+        ((b"text/plain", b"application/json"), 201),  # the last repeated header wins
+        ((b"application/json", b"text/plain"), 415),
+    ],
+)
+def test_repeated_content_type_last_one_wins(
+    raw: Any, content_types: tuple[bytes, bytes], status: int
+) -> None:
+    body = b'{"name": "x", "price": 3}'
+    headers = [
+        (b"content-type", content_types[0]),
+        (b"content-length", b"5000"),
+        (b"content-type", content_types[1]),
+        (b"content-length", str(len(body)).encode()),
+    ]
+    result = raw(
+        make_app(),
+        "POST",
+        "/items",
+        headers=headers,
+        messages=[{"type": "http.request", "body": body, "more_body": False}],
+    )
+    assert result.status == status
+
+
+def test_repeated_content_length_last_one_wins(raw: Any) -> None:
+    body = b'{"name": "x", "price": 3}'
+    headers = [
+        (b"content-length", str(len(body)).encode()),
+        (b"content-type", b"application/json"),
+        (b"content-length", b"5000"),
+    ]
+    result = raw(
+        make_app(),
+        "POST",
+        "/items",
+        headers=headers,
+        messages=[{"type": "http.request", "body": body, "more_body": False}],
+    )
+    assert result.status == 413
