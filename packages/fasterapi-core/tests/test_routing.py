@@ -379,3 +379,67 @@ def test_routes_of_one_shape_share_generated_code_but_not_their_callables() -> N
     assert len({id(f.__code__) for f in runners}) == 1
     assert len({id(f) for f in starters}) == 3
     assert len({id(f.__code__) for f in starters}) == 1
+
+
+def test_recent_dynamic_paths_give_a_fresh_params_dict_each_request() -> None:
+    from fasterapi_core import Request
+
+    app = Faster()
+    seen: list[dict[str, Any]] = []
+
+    @app.get("/items/{item_id}")
+    async def read(item_id: int, request: Request) -> dict[str, Any]:
+        params = request.path_params
+        seen.append(params)
+        before = dict(params)
+        params["item_id"] = "mutated"
+        params["extra"] = 1
+        return before
+
+    client = TestClient(app)
+    for _ in range(3):
+        assert client.get("/items/5").json() == {"item_id": "5"}
+    assert len({id(p) for p in seen}) == 3
+
+
+def test_recent_dynamic_paths_follow_the_method_and_new_routes() -> None:
+    app = Faster()
+
+    @app.get("/items/{item_id}")
+    async def read(item_id: str) -> dict[str, str]:
+        return {"get": item_id}
+
+    client = TestClient(app)
+    assert client.get("/items/special").json() == {"get": "special"}
+    assert client.post("/items/special").status_code == 405
+    assert client.get("/items/special").json() == {"get": "special"}
+
+    @app.post("/items/{item_id}")
+    async def write(item_id: str) -> dict[str, str]:
+        return {"post": item_id}
+
+    @app.get("/items/special")
+    async def special() -> dict[str, str]:
+        return {"static": "yes"}
+
+    assert client.post("/items/special").json() == {"post": "special"}
+    assert client.get("/items/special").json() == {"static": "yes"}
+    assert client.get("/items/other").json() == {"get": "other"}
+
+
+def test_recent_dynamic_paths_stay_bounded() -> None:
+    from fasterapi_core import app as app_module
+
+    app = Faster()
+
+    @app.get("/files/{name:path}")
+    async def read(name: str) -> dict[str, str]:
+        return {"name": name}
+
+    client = TestClient(app)
+    for n in range(app_module._RECENT_SIZE + 10):
+        assert client.get(f"/files/{n}").json() == {"name": str(n)}
+    assert len(app._recent) <= app_module._RECENT_SIZE
+    long = "x" * (app_module._RECENT_PATH_MAX + 1)
+    assert client.get(f"/files/{long}").json() == {"name": long}
+    assert all(len(path) <= app_module._RECENT_PATH_MAX for path in app._recent)
