@@ -714,21 +714,11 @@ class APIRoute(BaseRoute):
             return True
         content_type: bytes | None = None
         length: bytes | None = None
-        headers = scope["headers"]
-        if type(headers) is not list and type(headers) is not tuple:
-            headers = list(headers)
-        # PERF: scanned from the end (the last of a repeated header wins, as before), stopping
-        # once both headers are found (benchmarks/bench_core.py::body).
-        for key, value in reversed(headers):
+        for key, value in scope["headers"]:
             if key == b"content-type":
-                if content_type is None:
-                    content_type = value
-                    if length is not None:
-                        break
-            elif key == _CONTENT_LENGTH and length is None:
+                content_type = value
+            elif key == _CONTENT_LENGTH:
                 length = value
-                if content_type is not None:
-                    break
         limit = self.max_body_size
         if length is not None:
             try:
