@@ -100,7 +100,8 @@ def test_route_class_body_on_validation_error(fw):
 def test_custom_request_class(fw):
     class UpperRequest(fw.Request):
         async def body(self) -> bytes:
-            return (await super().body()).upper()
+            data: bytes = await super().body()
+            return data.upper()
 
     class UpperRoute(fw.routing.APIRoute):
         def get_route_handler(self):

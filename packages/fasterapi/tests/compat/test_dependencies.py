@@ -1,7 +1,7 @@
 """Tutorial: Dependencies — functions, classes, sub-dependencies, path-operation and global
 dependencies, dependencies with yield, caching; Advanced: testing with overrides."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import pytest
 
@@ -29,7 +29,7 @@ def build(fw):
 
     @app.get("/class/")
     def read_class(commons: Annotated[CommonQueryParams, Depends()]):
-        response = {}
+        response: dict[str, Any] = {}
         if commons.q:
             response["q"] = commons.q
         response["items"] = FAKE_ITEMS[commons.skip : commons.skip + commons.limit]
@@ -383,7 +383,12 @@ def test_dependency_with_yield_on_router_and_app_order(fw):
 
     app = fw.FastAPI(dependencies=[fw.Depends(app_dep)])
     router = fw.APIRouter(dependencies=[fw.Depends(router_dep)])
-    router.get("/r")(lambda: events.append("handler") or "ok")
+
+    @router.get("/r")
+    def handler() -> str:
+        events.append("handler")
+        return "ok"
+
     app.include_router(router)
     with fw.client(app) as client:
         assert client.get("/r").json() == "ok"

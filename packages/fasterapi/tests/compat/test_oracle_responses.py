@@ -268,6 +268,8 @@ def load(module_name):
     spec = importlib.util.spec_from_file_location(
         f"_compat_responses_{module_name}", HERE / f"{module_name}.py"
     )
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     try:
         spec.loader.exec_module(module)

@@ -1,7 +1,7 @@
 """Pydantic v2 models (Body, Response Model, Field constraints and aliases, Query Parameter
 Models), and msgspec Structs living next to pydantic models in one app (FasterAPI only)."""
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, cast
 
 import msgspec
 import pytest
@@ -364,7 +364,7 @@ def test_partial_update_with_patch(fw):
         stored = Patchable(**items[item_id])
         updated = stored.model_copy(update=item.model_dump(exclude_unset=True))
         items[item_id] = fw.encoders.jsonable_encoder(updated)
-        return updated
+        return cast("Patchable", updated)
 
     with fw.client(app) as client:
         response = client.patch("/items/bar", json={"name": "Barz", "price": 3})

@@ -24,7 +24,7 @@ def build_oauth2(fw):
         if not user or user["password"] != form_data.password:
             raise fw.HTTPException(status_code=400, detail="Incorrect username or password")
         return {
-            "access_token": user["username"] + ":" + " ".join(form_data.scopes),
+            "access_token": f"{user['username']}:{' '.join(form_data.scopes)}",
             "token_type": "bearer",
         }
 
