@@ -1,5 +1,9 @@
 """Run every benchmark in this folder, one after another: `nox -s bench [-- --quick] [-k router]`.
 
+`nox -s bench -- --readme` also rewrites the results block of the root README (between
+`<!-- bench:start -->` and `<!-- bench:end -->`) with the machine, the versions, the date and
+the headline tables (in-process, over HTTP, scale) of this run.
+
 Each `bench_<topic>.py` is a script that measures FasterAPI side by side with its
 peers in the same process run and prints a Markdown table of ratios. This runner
 calls each in a fresh interpreter (so one benchmark's imports and caches never skew
@@ -10,6 +14,8 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import importlib.metadata
+import os
 import platform
 import subprocess
 import sys
@@ -34,6 +40,7 @@ def main() -> int:
         f"quick={args.quick}\n"
     )
     out = [header]
+    sections: dict[str, str] = {}
     failed = []
     for script in scripts:
         print(f"== {script.name}", flush=True)
@@ -42,15 +49,68 @@ def main() -> int:
         sys.stdout.write(proc.stdout)
         sys.stderr.write(proc.stderr)
         out.append(f"\n## {script.stem}\n\n{proc.stdout}")
+        sections[script.stem] = proc.stdout
         if proc.returncode != 0:
             failed.append(script.name)
     results = HERE / "results"
     results.mkdir(exist_ok=True)
     (results / "latest.md").write_text("".join(out))
+    if args.readme:
+        update_readme(sections, quick=args.quick)
     if failed:
         print(f"failed: {', '.join(failed)}", file=sys.stderr)
         return 1
     return 0
+
+
+README_SECTIONS = {
+    "bench_core": "In process (the ASGI callable driven directly, no server)",
+    "bench_http": "Over HTTP on 127.0.0.1 (server on one core, load generator on the other)",
+    "bench_scale": "Scale: startup, memory, uploads and downloads",
+}
+VERSIONED = ("fasterapi-core", "fastapi", "starlette", "litestar", "msgspec", "uvicorn", "granian")
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
+
+
+def _version(dist: str) -> str:
+    try:
+        return importlib.metadata.version(dist)
+    except importlib.metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def update_readme(sections: dict[str, str], *, quick: bool) -> None:
+    """Replace the README's results block with this run's headline tables."""
+    readme = HERE.parent / "README.md"
+    text = readme.read_text()
+    start, end = "<!-- bench:start -->", "<!-- bench:end -->"
+    if start not in text or end not in text:
+        raise SystemExit(f"README.md has no {start} ... {end} block")
+    versions = ", ".join(f"{d} {_version(d)}" for d in VERSIONED)
+    body = [
+        start,
+        f"Run {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC by `nox -s bench -- --readme`"
+        f"{' --quick' if quick else ''}; {os.cpu_count()} CPUs ({_cpu_model()}), "
+        f"Python {platform.python_version()}, {platform.system()}; {versions}. "
+        "The machine is shared and noisy: compare the ratios, which come from one interleaved run, "
+        "not the absolute rates. Every framework's answers are checked before it is timed.",
+    ]
+    for stem, title in README_SECTIONS.items():
+        if stem in sections:
+            body += ["", f"#### {title}", "", sections[stem].strip()]
+    body.append(end)
+    head, _, rest = text.partition(start)
+    _, _, tail = rest.partition(end)
+    readme.write_text(head + "\n".join(body) + tail)
 
 
 if __name__ == "__main__":
