@@ -30,10 +30,17 @@ def main() -> int:
         "--quick", action="store_true", help="short rounds (CI smoke run, < 3 minutes)"
     )
     parser.add_argument(
-        "-k", dest="only", default="", help="run only benchmarks whose name contains this"
+        "-k",
+        dest="only",
+        default="",
+        help="run only benchmarks whose name contains one of these (comma-separated)",
+    )
+    parser.add_argument(
+        "--readme", action="store_true", help="rewrite the results block of the root README"
     )
     args = parser.parse_args()
-    scripts = sorted(p for p in HERE.glob("bench_*.py") if args.only in p.stem)
+    wanted = [w for w in args.only.split(",") if w] or [""]
+    scripts = sorted(p for p in HERE.glob("bench_*.py") if any(w in p.stem for w in wanted))
     header = (
         f"# Benchmark run {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC\n\n"
         f"Python {platform.python_version()} on {platform.machine()}, {platform.system()}; "
