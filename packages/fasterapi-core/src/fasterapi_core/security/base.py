@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from fasterapi_core.exceptions import HTTPException
+from fasterapi_core.request import Request
+
 __all__ = ("SecurityBase",)
 
 
@@ -33,3 +36,35 @@ def scheme_model(type_: str, description: str | None, **fields: Any) -> dict[str
         model["description"] = description
     model.update({key: value for key, value in fields.items() if value is not None})
     return model
+
+
+class RawAuthorizationScheme(SecurityBase):
+    """A scheme whose dependency result is the unparsed `Authorization` value, with a Bearer challenge.
+
+    `OAuth2` and `OpenIdConnect` both behave this way in FastAPI; they subclass this one.
+    """
+
+    auto_error: bool
+
+    def make_not_authenticated_error(self) -> HTTPException:
+        """The error raised when authentication fails: 401 with `WWW-Authenticate: Bearer`.
+
+        OAuth2 and OpenID Connect define no challenge of their own; `Bearer` is what the
+        bundled token schemes use, as in FastAPI. Override it for other token types.
+        """
+        return HTTPException(
+            status_code=401, detail="Not authenticated", headers={"WWW-Authenticate": "Bearer"}
+        )
+
+    async def __call__(self, request: Request) -> str | None:
+        """The `Authorization` header of `request`, unparsed.
+
+        Raises:
+            HTTPException: 401 when the header is missing or empty and `auto_error` is True.
+        """
+        authorization: str | None = request.headers.get("authorization")
+        if not authorization:
+            if self.auto_error:
+                raise self.make_not_authenticated_error()
+            return None
+        return authorization

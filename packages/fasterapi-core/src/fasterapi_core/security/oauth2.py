@@ -10,10 +10,9 @@ from collections.abc import Mapping
 from typing import Annotated, Any
 
 from fasterapi_core._plan.context import SecurityScopes
-from fasterapi_core.exceptions import HTTPException
 from fasterapi_core.params import Form
 from fasterapi_core.request import Request
-from fasterapi_core.security.base import SecurityBase, scheme_model
+from fasterapi_core.security.base import RawAuthorizationScheme, scheme_model
 from fasterapi_core.security.utils import get_authorization_scheme_param
 
 __all__ = (
@@ -67,7 +66,7 @@ def _flows(flows: Any) -> dict[str, Any]:
     return out
 
 
-class OAuth2(SecurityBase):
+class OAuth2(RawAuthorizationScheme):
     """A general OAuth2 scheme: documents `flows` and returns the raw `Authorization` value.
 
     Subclass it for flows FastAPI has no class for; `OAuth2PasswordBearer` and
@@ -93,29 +92,6 @@ class OAuth2(SecurityBase):
         self.model = scheme_model("oauth2", description, flows=_flows(flows or {}))
         self.scheme_name = scheme_name or type(self).__name__
         self.auto_error = auto_error
-
-    def make_not_authenticated_error(self) -> HTTPException:
-        """The error raised when authentication fails: 401 with `WWW-Authenticate: Bearer`.
-
-        OAuth2 defines no challenge of its own; `Bearer` is what the bundled token schemes
-        use, as in FastAPI. Override it for other token types.
-        """
-        return HTTPException(
-            status_code=401, detail="Not authenticated", headers={"WWW-Authenticate": "Bearer"}
-        )
-
-    async def __call__(self, request: Request) -> str | None:
-        """The `Authorization` header of `request`, unparsed.
-
-        Raises:
-            HTTPException: 401 when the header is missing or empty and `auto_error` is True.
-        """
-        authorization: str | None = request.headers.get("authorization")
-        if not authorization:
-            if self.auto_error:
-                raise self.make_not_authenticated_error()
-            return None
-        return authorization
 
 
 class _BearerToken(OAuth2):

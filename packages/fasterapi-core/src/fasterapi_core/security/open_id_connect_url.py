@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from fasterapi_core.exceptions import HTTPException
-from fasterapi_core.request import Request
-from fasterapi_core.security.base import SecurityBase, scheme_model
+from fasterapi_core.security.base import RawAuthorizationScheme, scheme_model
 
 __all__ = ("OpenIdConnect",)
 
 
-class OpenIdConnect(SecurityBase):
+class OpenIdConnect(RawAuthorizationScheme):
     """OpenID Connect: documents the discovery URL and returns the raw `Authorization` value.
 
     Like FastAPI's, it does not parse or verify anything: the dependency result is the whole
@@ -33,22 +31,3 @@ class OpenIdConnect(SecurityBase):
         self.model = scheme_model("openIdConnect", description, openIdConnectUrl=openIdConnectUrl)
         self.scheme_name = scheme_name or type(self).__name__
         self.auto_error = auto_error
-
-    def make_not_authenticated_error(self) -> HTTPException:
-        """The error raised without an `Authorization` header: 401 with `WWW-Authenticate: Bearer`."""
-        return HTTPException(
-            status_code=401, detail="Not authenticated", headers={"WWW-Authenticate": "Bearer"}
-        )
-
-    async def __call__(self, request: Request) -> str | None:
-        """The `Authorization` header of `request`, unparsed.
-
-        Raises:
-            HTTPException: 401 when the header is missing or empty and `auto_error` is True.
-        """
-        authorization: str | None = request.headers.get("authorization")
-        if not authorization:
-            if self.auto_error:
-                raise self.make_not_authenticated_error()
-            return None
-        return authorization
