@@ -24,7 +24,6 @@ import os
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
 
 import atheris
 
@@ -117,37 +116,10 @@ def one_input(data: bytes) -> None:
     ]
     split = fdp.ConsumeIntInRange(0, 64)
     body = fdp.ConsumeBytes(fdp.remaining_bytes())
-    chunks = [body[:split], body[split:]] if 0 < split < len(body) else [body]
-    sent: list[dict[str, Any]] = []
-    told: list[bool] = []
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": method,
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode("utf-8", "surrogatepass"),
-        "root_path": "",
-        "query_string": query,
-        "headers": headers,
-        "client": ("127.0.0.1", 1),
-        "server": ("127.0.0.1", 2),
-        "state": {},
-    }
-
-    async def receive() -> dict[str, Any]:
-        if chunks:
-            chunk = chunks.pop(0)
-            return {"type": "http.request", "body": chunk, "more_body": bool(chunks)}
-        told.append(True)
-        return {"type": "http.disconnect"}
-
-    async def send(message: dict[str, Any]) -> None:
-        sent.append(message)
-
     LAST.exc = None
-    LOOP.run_until_complete(asyncio.wait_for(APP(scope, receive, send), 10))
+    sent, told = LOOP.run_until_complete(
+        sample_app.exchange(APP, method, path, query, headers, body, split)
+    )
     starts = [m for m in sent if m["type"] == "http.response.start"]
     if not starts:
         if not told:

@@ -1,10 +1,11 @@
-"""A sample app exercising most of the request path, for the fuzz targets.
+"""A sample app exercising most of the request path, and one request driver, for the fuzz targets.
 
 Imported by `test_fuzz.py` (through its file path) and by the standalone `fuzz_atheris.py`.
 """
 
 from __future__ import annotations
 
+import asyncio
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -120,3 +121,50 @@ def build(static_dir: str | None = None) -> Faster:
     Path(folder, "hello.txt").write_bytes(b"hello\n" * 50)
     app.mount("/static", StaticFiles(directory=folder), name="static")
     return app
+
+
+async def exchange(
+    app: Any,
+    method: str,
+    path: str,
+    query: bytes,
+    headers: list[tuple[bytes, bytes]],
+    body: bytes,
+    split: int,
+) -> tuple[list[dict[str, Any]], bool]:
+    """Drive one HTTP request through `app`, its body in two chunks cut at `split`.
+
+    Returns what the app sent and whether it was told of a disconnect (it asked for more
+    after the body). The app gets 10 seconds.
+    """
+    sent: list[dict[str, Any]] = []
+    told: list[bool] = []
+    chunks = [body[:split], body[split:]] if 0 < split < len(body) else [body]
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0", "spec_version": "2.4"},
+        "http_version": "1.1",
+        "method": method,
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode("utf-8", "surrogatepass"),
+        "root_path": "",
+        "query_string": query,
+        "headers": headers,
+        "client": ("127.0.0.1", 1234),
+        "server": ("127.0.0.1", 8000),
+        "state": {},
+    }
+
+    async def receive() -> dict[str, Any]:
+        if chunks:
+            chunk = chunks.pop(0)
+            return {"type": "http.request", "body": chunk, "more_body": bool(chunks)}
+        told.append(True)
+        return {"type": "http.disconnect"}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    await asyncio.wait_for(app(scope, receive, send), 10)
+    return sent, bool(told)

@@ -140,49 +140,6 @@ FORM_BODIES = st.one_of(
 BODIES = st.one_of(st.binary(max_size=300), JSON_BODIES, VALID_ITEM, FORM_BODIES)
 
 
-def run(
-    app: Any,
-    method: str,
-    path: str,
-    query: bytes,
-    headers: list[tuple[bytes, bytes]],
-    body: bytes,
-    split: int,
-) -> tuple[list[dict[str, Any]], bool]:
-    """Drive one request; returns what was sent and whether the app was told of a disconnect."""
-    sent: list[dict[str, Any]] = []
-    told: list[bool] = []
-    chunks = [body[:split], body[split:]] if 0 < split < len(body) else [body]
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0", "spec_version": "2.4"},
-        "http_version": "1.1",
-        "method": method,
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode("utf-8", "surrogatepass"),
-        "root_path": "",
-        "query_string": query,
-        "headers": headers,
-        "client": ("127.0.0.1", 1234),
-        "server": ("127.0.0.1", 8000),
-        "state": {},
-    }
-
-    async def receive() -> dict[str, Any]:
-        if chunks:
-            chunk = chunks.pop(0)
-            return {"type": "http.request", "body": chunk, "more_body": bool(chunks)}
-        told.append(True)
-        return {"type": "http.disconnect"}
-
-    async def send(message: dict[str, Any]) -> None:
-        sent.append(message)
-
-    asyncio.run(asyncio.wait_for(app(scope, receive, send), 10))
-    return sent, bool(told)
-
-
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Any:
     return sample_app.build(str(tmp_path_factory.mktemp("static")))
@@ -214,7 +171,9 @@ def test_no_request_makes_the_app_fail(
     split: int,
 ) -> None:
     all_headers = [(b"content-type", ctype), *headers] if ctype else headers
-    sent, disconnected = run(app, method, path, query, all_headers, body, split)
+    sent, disconnected = asyncio.run(
+        sample_app.exchange(app, method, path, query, all_headers, body, split)
+    )
     starts = [m for m in sent if m["type"] == "http.response.start"]
     if not starts:
         # Only legitimate when the client was gone before an answer could be made.
