@@ -7,13 +7,15 @@ import contextlib
 import queue
 import threading
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import httpx
 
 from fasterapi_testing._loop import LoopThread
 from fasterapi_testing.exceptions import ASGIProtocolError
 from fasterapi_testing.types import ASGIApp, Message, Scope
+
+EventsT = TypeVar("EventsT")
 
 DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443}
 # How long a closed-early stream (or WebSocket) waits for the app to finish after it
@@ -359,12 +361,10 @@ class SyncTransport(httpx.BaseTransport):
         self.portal.close()
 
 
-class _SyncBody(httpx.SyncByteStream):
-    """The body of a response whose app is still running, read as it is sent."""
+class _StreamedBody(Generic[EventsT]):
+    """What the sync and async bodies share: their state, and what one event of the app means."""
 
-    def __init__(
-        self, ex: HTTPExchange, events: queue.SimpleQueue[object], raise_exc: bool
-    ) -> None:
+    def __init__(self, ex: HTTPExchange, events: EventsT, raise_exc: bool) -> None:
         self._ex = ex
         self._events = events
         self._raise = raise_exc
@@ -372,20 +372,33 @@ class _SyncBody(httpx.SyncByteStream):
         self._finished: Finished | None = None
         self._closed = False
 
+    def _chunk(self, item: object) -> bytes | None:
+        """The body chunk `item` is, or None for the end of the body or of the app.
+
+        Raises:
+            BaseException: The app's exception, when it finished with one to re-raise.
+        """
+        if item is BODY_END:
+            self._body_done = True
+            return None
+        if isinstance(item, Finished):
+            self._finished = item
+            self._body_done = True
+            if (exc := _app_error(item, self._raise)) is not None:
+                raise exc
+            return None
+        return item  # type: ignore[return-value]
+
+
+class _SyncBody(_StreamedBody["queue.SimpleQueue[object]"], httpx.SyncByteStream):
+    """The body of a response whose app is still running, read as it is sent."""
+
     def __iter__(self) -> Iterator[bytes]:
         yield from self._ex.chunks
         get = self._events.get
         while not self._body_done:
-            item = get()
-            if item is BODY_END:
-                self._body_done = True
-            elif isinstance(item, Finished):
-                self._finished = item
-                self._body_done = True
-                if (exc := _app_error(item, self._raise)) is not None:
-                    raise exc
-            else:
-                yield item  # type: ignore[misc]
+            if (chunk := self._chunk(get())) is not None:
+                yield chunk
 
     def close(self) -> None:
         if self._closed:
@@ -464,30 +477,16 @@ class AsyncTransport(httpx.AsyncBaseTransport):
         return httpx.Response(ex.status, headers=ex.headers, stream=stream, request=request)
 
 
-class _AsyncBody(httpx.AsyncByteStream):
-    def __init__(self, ex: HTTPExchange, events: asyncio.Queue[object], raise_exc: bool) -> None:
-        self._ex = ex
-        self._events = events
-        self._raise = raise_exc
-        self._body_done = ex.body_done_at_handover
-        self._finished: Finished | None = None
-        self._closed = False
+class _AsyncBody(_StreamedBody["asyncio.Queue[object]"], httpx.AsyncByteStream):
+    """The body of a response whose app is still running, read as it is sent (async)."""
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
         for chunk in self._ex.chunks:
             yield chunk
         get = self._events.get
         while not self._body_done:
-            item = await get()
-            if item is BODY_END:
-                self._body_done = True
-            elif isinstance(item, Finished):
-                self._finished = item
-                self._body_done = True
-                if (exc := _app_error(item, self._raise)) is not None:
-                    raise exc
-            else:
-                yield item  # type: ignore[misc]
+            if (data := self._chunk(await get())) is not None:
+                yield data
 
     async def aclose(self) -> None:
         if self._closed:
