@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -138,17 +138,7 @@ def _drive(
         await asyncio.sleep(3600)  # pragma: no cover - never reached within the guard
         raise AssertionError("unreachable")
 
-    async def send(message: dict[str, Any]) -> None:
-        sent.messages.append(message)
-
-    async def main() -> None:
-        try:
-            await app(scope, receive, send)
-        except Exception as exc:
-            sent.error = exc
-
-    _guard(asyncio.run, main(), limit=limit)
-    return sent
+    return _run(app, scope, receive, sent, limit)
 
 
 def _drive_truncated(
@@ -171,6 +161,18 @@ def _drive_truncated(
         if index < len(parts):
             return {"type": "http.request", "body": parts[index], "more_body": True}
         return {"type": "http.disconnect"}
+
+    return _run(app, scope, receive, sent, limit)
+
+
+def _run(
+    app: Any,
+    scope: dict[str, Any],
+    receive: Callable[[], Awaitable[dict[str, Any]]],
+    sent: Sent,
+    limit: float,
+) -> Sent:
+    """Run `app` on `scope` under the guard, recording into `sent` what it sends or raises."""
 
     async def send(message: dict[str, Any]) -> None:
         sent.messages.append(message)
