@@ -44,13 +44,44 @@ def _denied_for(disconnect_exc: type[Exception]) -> type[Exception]:
     return type("WebSocketDenied", (WebSocketDenied, disconnect_exc), {"__module__": __name__})
 
 
-class _ExceptionHooks:
-    """The two exception classes a framework's own test client may swap."""
+class _ClientBase:
+    """What both clients share: the in-process server, and the two exception classes a
+    framework's own test client may swap.
+    """
 
-    __slots__ = ()
+    # No __slots__ = (): the clients are httpx clients, which have a __dict__ anyway, and the
+    # attributes set by `_serve` are declared here for the type checker.
 
     websocket_disconnect_exc: ClassVar[type[Exception]] = WebSocketDisconnect
     websocket_denied_exc: ClassVar[type[Exception]] = WebSocketDenied
+
+    app: ASGIApp
+    app_state: dict[str, Any]
+    raise_server_exceptions: bool
+    root_path: str
+    _server: Server
+    _lifespan: Lifespan | None
+
+    def _serve(
+        self,
+        app: ASGIApp,
+        raise_server_exceptions: bool,
+        root_path: str,
+        client: tuple[str, int],
+    ) -> None:
+        """Set the attributes of both clients and the `Server` their transport calls."""
+        self.app = app
+        self.app_state = {}
+        self.raise_server_exceptions = raise_server_exceptions
+        self.root_path = root_path
+        self._server = Server(
+            app,
+            raise_server_exceptions=raise_server_exceptions,
+            root_path=root_path,
+            client=client,
+            state=self.app_state,
+        )
+        self._lifespan = None
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -61,7 +92,7 @@ class _ExceptionHooks:
             cls.websocket_denied_exc = _denied_for(cls.websocket_disconnect_exc)
 
 
-class TestClient(_ExceptionHooks, httpx.Client):
+class TestClient(_ClientBase, httpx.Client):
     """A synchronous httpx client whose server is `app`, called in-process.
 
     The full `httpx.Client` API works (`get`, `post`, `stream`, `params=`, `json=`,
@@ -114,19 +145,8 @@ class TestClient(_ExceptionHooks, httpx.Client):
         client: tuple[str, int] = DEFAULT_CLIENT,
         **kwargs: Any,
     ) -> None:
-        self.app = app
-        self.app_state: dict[str, Any] = {}
-        self.raise_server_exceptions = raise_server_exceptions
-        self.root_path = root_path
-        self._server = Server(
-            app,
-            raise_server_exceptions=raise_server_exceptions,
-            root_path=root_path,
-            client=client,
-            state=self.app_state,
-        )
+        self._serve(app, raise_server_exceptions, root_path, client)
         self._portal = LoopThread()
-        self._lifespan: Lifespan | None = None
         super().__init__(
             base_url=base_url,
             headers=_headers(headers),
@@ -205,7 +225,7 @@ class TestClient(_ExceptionHooks, httpx.Client):
         )
 
 
-class AsyncTestClient(_ExceptionHooks, httpx.AsyncClient):
+class AsyncTestClient(_ClientBase, httpx.AsyncClient):
     """An `httpx.AsyncClient` whose server is `app`, for `async def` tests.
 
     The app runs on the caller's event loop. `async with` runs its lifespan. The
@@ -237,18 +257,7 @@ class AsyncTestClient(_ExceptionHooks, httpx.AsyncClient):
         client: tuple[str, int] = DEFAULT_CLIENT,
         **kwargs: Any,
     ) -> None:
-        self.app = app
-        self.app_state: dict[str, Any] = {}
-        self.raise_server_exceptions = raise_server_exceptions
-        self.root_path = root_path
-        self._server = Server(
-            app,
-            raise_server_exceptions=raise_server_exceptions,
-            root_path=root_path,
-            client=client,
-            state=self.app_state,
-        )
-        self._lifespan: Lifespan | None = None
+        self._serve(app, raise_server_exceptions, root_path, client)
         super().__init__(
             base_url=base_url,
             headers=_headers(headers),
