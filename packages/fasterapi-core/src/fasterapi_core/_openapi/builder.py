@@ -136,18 +136,8 @@ def get_openapi(
     for spec in (*specs, *hook_specs):
         builder.collect(spec)
     builder.resolve()
-    paths: dict[str, dict[str, Any]] = {}
-    for spec in specs:
-        if spec.include_in_schema:
-            path_item = paths.setdefault(_CONVERTER.sub(r"{\1}", spec.path), {})
-            for method in spec.methods:
-                path_item[method.lower()] = builder.operation(spec, method)
-    hook_paths: dict[str, dict[str, Any]] = {}
-    for spec in hook_specs:
-        if spec.include_in_schema:
-            path_item = hook_paths.setdefault(spec.path, {})
-            for method in spec.methods:
-                path_item[method.lower()] = builder.operation(spec, method)
+    paths = _path_items(specs, builder, templates=True)
+    hook_paths = _path_items(hook_specs, builder, templates=False)
 
     info: dict[str, Any] = {"title": title}
     if summary:
@@ -175,6 +165,25 @@ def get_openapi(
     if external_docs:
         output["externalDocs"] = external_docs
     return output
+
+
+def _path_items(
+    specs: Iterable[OperationSpec], builder: _Builder, *, templates: bool
+) -> dict[str, dict[str, Any]]:
+    """A `paths` (or `webhooks`) object: one path item per path, one operation per method.
+
+    Args:
+        templates: The keys are path templates, written without converters (`{id:int}`
+            becomes `{id}`); False keeps them as they are (webhook names).
+    """
+    items: dict[str, dict[str, Any]] = {}
+    for spec in specs:
+        if spec.include_in_schema:
+            key = _CONVERTER.sub(r"{\1}", spec.path) if templates else spec.path
+            path_item = items.setdefault(key, {})
+            for method in spec.methods:
+                path_item[method.lower()] = builder.operation(spec, method)
+    return items
 
 
 def _specs_of(routes: Iterable[Any] | None) -> list[OperationSpec]:
