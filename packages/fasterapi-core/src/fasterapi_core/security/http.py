@@ -101,9 +101,20 @@ class HTTPBase(SecurityBase):
             HTTPException: 401 when the header, its scheme or its credentials are missing
                 and `auto_error` is True.
         """
+        return self._credentials(request, None)
+
+    def _credentials(
+        self, request: Request, only: str | None
+    ) -> HTTPAuthorizationCredentials | None:
+        """The split `Authorization` header, if its scheme is `only` (lower-case; None: any).
+
+        Raises:
+            HTTPException: The scheme or the credentials are missing, or the scheme is not
+                `only`, and `auto_error` is True.
+        """
         authorization = request.headers.get("authorization")
         scheme, credentials = get_authorization_scheme_param(authorization)
-        if not (scheme and credentials):
+        if not (scheme and credentials) or (only is not None and scheme.lower() != only):
             if self.auto_error:
                 raise self.make_not_authenticated_error()
             return None
@@ -207,13 +218,7 @@ class HTTPBearer(HTTPBase):
             HTTPException: 401 "Not authenticated" with `WWW-Authenticate: Bearer` when
                 `auto_error` is True and there is no usable bearer token.
         """
-        authorization = request.headers.get("authorization")
-        scheme, credentials = get_authorization_scheme_param(authorization)
-        if not (scheme and credentials) or scheme.lower() != "bearer":
-            if self.auto_error:
-                raise self.make_not_authenticated_error()
-            return None
-        return HTTPAuthorizationCredentials(scheme=scheme, credentials=credentials)
+        return self._credentials(request, "bearer")
 
 
 class HTTPDigest(HTTPBase):
@@ -247,10 +252,4 @@ class HTTPDigest(HTTPBase):
             HTTPException: 401 "Not authenticated" with `WWW-Authenticate: Digest` when
                 `auto_error` is True and there are no Digest credentials.
         """
-        authorization = request.headers.get("authorization")
-        scheme, credentials = get_authorization_scheme_param(authorization)
-        if not (scheme and credentials) or scheme.lower() != "digest":
-            if self.auto_error:
-                raise self.make_not_authenticated_error()
-            return None
-        return HTTPAuthorizationCredentials(scheme=scheme, credentials=credentials)
+        return self._credentials(request, "digest")
