@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import importlib
 import importlib.util
+import logging
 import os
 import signal
 from dataclasses import dataclass, field
@@ -21,12 +22,17 @@ from FasterAPI._discovery import AppTarget
 
 __all__ = ("ServeOptions", "ServerError", "serve")
 
-# Safe limits, applied unless the command line says otherwise (README "Server limits").
-DEFAULT_LIMIT_CONCURRENCY = 1000  # per worker; past it uvicorn answers 503 at once
+# Safe limits, applied unless the command line (or ServeOptions) says otherwise (README
+# "Server limits"). The three head limits are enforced by `_protocol` (httptools only).
+DEFAULT_LIMIT_CONCURRENCY = 1000  # requests in flight per worker; past it a 503 at once
 DEFAULT_TIMEOUT_KEEP_ALIVE = 5  # seconds an idle keep-alive connection stays open
 DEFAULT_TIMEOUT_GRACEFUL_SHUTDOWN = 30  # seconds open requests get after SIGTERM
 DEFAULT_BACKLOG = 2048  # pending connections the kernel queues
-DEFAULT_MAX_INCOMPLETE_EVENT = 16 * 1024  # bytes of request line + headers (h11 parser)
+DEFAULT_MAX_HEADER_BYTES = 16 * 1024  # bytes of request target + header lines; past it 431
+DEFAULT_MAX_HEADERS = 100  # header lines per request; past it 431
+DEFAULT_HEADER_TIMEOUT = 10.0  # seconds a request head may take; then the connection closes
+
+_log = logging.getLogger("fasterapi.server")
 
 
 class ServerError(Exception):
@@ -52,6 +58,9 @@ class ServeOptions:
     timeout_keep_alive: int = DEFAULT_TIMEOUT_KEEP_ALIVE
     timeout_graceful_shutdown: int | None = DEFAULT_TIMEOUT_GRACEFUL_SHUTDOWN
     backlog: int = DEFAULT_BACKLOG
+    max_header_bytes: int = DEFAULT_MAX_HEADER_BYTES
+    max_headers: int = DEFAULT_MAX_HEADERS
+    header_timeout: float = DEFAULT_HEADER_TIMEOUT
 
 
 class _Stopped(BaseException):
@@ -83,7 +92,10 @@ def _installed(module: str) -> bool:
 
 
 def uvicorn_config(target: AppTarget, options: ServeOptions) -> dict[str, Any]:
-    """The keyword arguments for `uvicorn.run` (a function so tests can check the limits)."""
+    """The keyword arguments for `uvicorn.run` (a function so tests can check the limits).
+
+    `http` names the parser; `_serve_uvicorn` swaps "httptools" for `limited_httptools`.
+    """
     config: dict[str, Any] = {
         "host": options.host,
         "port": options.port,
@@ -100,7 +112,8 @@ def uvicorn_config(target: AppTarget, options: ServeOptions) -> dict[str, Any]:
         "timeout_keep_alive": options.timeout_keep_alive,
         "timeout_graceful_shutdown": options.timeout_graceful_shutdown,
         "backlog": options.backlog,
-        "h11_max_incomplete_event_size": DEFAULT_MAX_INCOMPLETE_EVENT,
+        # Read by uvicorn's h11 protocol only (the fallback without httptools).
+        "h11_max_incomplete_event_size": options.max_header_bytes,
     }
     if options.reload:
         config["reload"] = True
@@ -110,10 +123,41 @@ def uvicorn_config(target: AppTarget, options: ServeOptions) -> dict[str, Any]:
     return config
 
 
+def limited_httptools(options: ServeOptions) -> Any:
+    """uvicorn's `http=` for httptools with the head limits of `options` (`_protocol`).
+
+    Falls back to uvicorn's stock httptools protocol, with a warning, when the uvicorn
+    internals `_protocol` hooks are missing from the installed version: the server still
+    runs, without the header limits and header timeout.
+    """
+    try:
+        from FasterAPI import _protocol
+    except ImportError as exc:
+        missing = [f"{type(exc).__name__}: {exc}"]
+    else:
+        missing = _protocol.missing_internals()
+        if not missing:
+            limits = _protocol.HeadLimits(
+                max_header_bytes=options.max_header_bytes,
+                max_headers=options.max_headers,
+                header_timeout=options.header_timeout,
+            )
+            return _protocol.protocol_factory(limits)
+    _log.warning(
+        "the installed uvicorn lacks what FasterAPI's header limits need (%s); serving with "
+        "uvicorn's stock httptools protocol, without the header size limit and header "
+        "timeout",
+        ", ".join(missing),
+    )
+    return "httptools"
+
+
 def _serve_uvicorn(target: AppTarget, options: ServeOptions) -> None:
     import uvicorn
 
     config = uvicorn_config(target, options)
+    if config["http"] == "httptools":
+        config["http"] = limited_httptools(options)
     # uvicorn shuts down gracefully on SIGTERM and then raises the signal again with the
     # handler that was there before it started. Ours turns that into a normal return,
     # so a stopped server exits with status 0 instead of dying by the signal.
