@@ -263,6 +263,30 @@ def test_run_defaults_are_production_defaults(
     assert config["h11_max_incomplete_event_size"] == 16 * 1024
 
 
+def test_header_limit_flags_reach_the_server_options(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(tmp_path, {"main.py": ASGI_APP.format(name="app")})
+    monkeypatch.chdir(tmp_path)
+    calls = capture_serve(monkeypatch)
+    assert cli.main(["run"]) == 0
+    _, defaults = calls[0]
+    assert (defaults.max_header_bytes, defaults.max_headers, defaults.header_timeout) == (
+        _server.DEFAULT_MAX_HEADER_BYTES,
+        _server.DEFAULT_MAX_HEADERS,
+        _server.DEFAULT_HEADER_TIMEOUT,
+    )
+    argv = ["run", "--max-header-bytes", "4096", "--max-headers", "20", "--header-timeout", "3"]
+    assert cli.main(argv) == 0
+    target, options = calls[1]
+    assert (options.max_header_bytes, options.max_headers, options.header_timeout) == (
+        4096,
+        20,
+        3.0,
+    )
+    assert _server.uvicorn_config(target, options)["h11_max_incomplete_event_size"] == 4096
+
+
 def test_dev_reloads_on_localhost(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     write(tmp_path, {"app/main.py": ASGI_APP.format(name="app")})
     monkeypatch.chdir(tmp_path)

@@ -22,7 +22,10 @@ from FasterAPI.__about__ import __version__
 from FasterAPI._discovery import DEFAULT_FILES, AppLoadError, load_app
 from FasterAPI._server import (
     DEFAULT_BACKLOG,
+    DEFAULT_HEADER_TIMEOUT,
     DEFAULT_LIMIT_CONCURRENCY,
+    DEFAULT_MAX_HEADER_BYTES,
+    DEFAULT_MAX_HEADERS,
     DEFAULT_TIMEOUT_GRACEFUL_SHUTDOWN,
     DEFAULT_TIMEOUT_KEEP_ALIVE,
     ServeOptions,
@@ -177,7 +180,7 @@ def _add_serve_options(parser: argparse.ArgumentParser, *, host: str, dev: bool)
         default=DEFAULT_LIMIT_CONCURRENCY,
         metavar="N",
         help=(
-            "connections + tasks per worker before answering 503 "
+            "requests in flight per worker before answering 503 "
             f"(default: {DEFAULT_LIMIT_CONCURRENCY}; 0 = no limit)"
         ),
     )
@@ -205,6 +208,27 @@ def _add_serve_options(parser: argparse.ArgumentParser, *, host: str, dev: bool)
         metavar="N",
         help=f"pending connections queued by the kernel (default: {DEFAULT_BACKLOG})",
     )
+    limits.add_argument(
+        "--max-header-bytes",
+        type=_positive,
+        default=DEFAULT_MAX_HEADER_BYTES,
+        metavar="N",
+        help=f"bytes of request target + headers before answering 431 (default: {DEFAULT_MAX_HEADER_BYTES})",
+    )
+    limits.add_argument(
+        "--max-headers",
+        type=_positive,
+        default=DEFAULT_MAX_HEADERS,
+        metavar="N",
+        help=f"header lines per request before answering 431 (default: {DEFAULT_MAX_HEADERS})",
+    )
+    limits.add_argument(
+        "--header-timeout",
+        type=_positive,
+        default=DEFAULT_HEADER_TIMEOUT,
+        metavar="S",
+        help=f"close a connection whose request head is still incomplete after S seconds (default: {DEFAULT_HEADER_TIMEOUT:g})",
+    )
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -225,6 +249,9 @@ def _serve(args: argparse.Namespace) -> int:
         timeout_keep_alive=args.timeout_keep_alive,
         timeout_graceful_shutdown=args.timeout_graceful_shutdown or None,
         backlog=args.backlog,
+        max_header_bytes=int(args.max_header_bytes),
+        max_headers=int(args.max_headers),
+        header_timeout=float(args.header_timeout),
     )
     where = f"http://{_url_host(options.host)}:{options.port}{options.root_path}"
     mode = "reload" if options.reload else f"{options.workers} worker(s)"
