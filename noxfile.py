@@ -29,7 +29,7 @@ from packaging.version import Version
 
 ROOT = Path(__file__).parent
 # Dependency order: a package comes after every sibling it needs.
-ALL_PACKAGES = ("router", "concurrency", "middleware", "testing", "core", "fasterapi")
+PACKAGES = ("router", "concurrency", "middleware", "testing", "core", "fasterapi")
 IMPORT_NAMES = {
     "router": "fasterapi_router",
     "concurrency": "fasterapi_concurrency",
@@ -62,10 +62,6 @@ def pkg_from_dist(dist: str) -> str:
     return "fasterapi" if dist == "fasterapi" else dist.removeprefix("fasterapi-")
 
 
-# The packages that exist so far (each issue that builds one adds its folder).
-PACKAGES = tuple(p for p in ALL_PACKAGES if (pkg_dir(p) / "pyproject.toml").is_file())
-
-
 @cache
 def pyproject(pkg: str) -> dict[str, Any]:
     return nox.project.load_toml(pkg_dir(pkg) / "pyproject.toml")
@@ -79,9 +75,14 @@ def sibling(req: str) -> str | None:
     return name.removeprefix("fasterapi-") if name.startswith("fasterapi-") else None
 
 
+def runtime_deps(pkg: str) -> list[str]:
+    """The requirement strings of `pkg`'s [project] dependencies."""
+    return list(pyproject(pkg)["project"].get("dependencies", []))
+
+
 def siblings_first(pkg: str) -> list[str]:
     """`pkg` plus the siblings it needs at runtime, dependencies first."""
-    deps = [s for d in pyproject(pkg)["project"].get("dependencies", []) if (s := sibling(d))]
+    deps = [s for d in runtime_deps(pkg) if (s := sibling(d))]
     return list(dict.fromkeys([p for dep in deps for p in siblings_first(dep)] + [pkg]))
 
 
@@ -96,14 +97,19 @@ def install_ours(session: nox.Session, pkgs: list[str], *, editable: bool = True
     installed separately, so the resolver never looks for one of ours on the index.
     """
     ordered = list(dict.fromkeys(p for pkg in pkgs for p in siblings_first(pkg)))
-    extra: list[str] = []
-    for p in ordered:
-        extra += third_party(pyproject(p)["project"].get("dependencies", []))
+    extra = [r for p in ordered for r in third_party(runtime_deps(p))]
     if extra:
         session.install(*dict.fromkeys(extra))
     flag = ["--editable"] if editable else []
     args = [a for p in ordered for a in (*flag, str(pkg_dir(p)))]
     session.install("--no-deps", *args)
+
+
+def install_for_tests(session: nox.Session, package: str, *tools: str) -> None:
+    """`package`, the siblings its test group names (from local paths), its test group and `tools`."""
+    group = list(nox.project.dependency_groups(pyproject(package), "test"))
+    install_ours(session, [package] + [s for r in group if (s := sibling(r))])
+    session.install(*tools, *third_party(group))
 
 
 def matrix() -> list[Any]:
@@ -118,17 +124,14 @@ def matrix() -> list[Any]:
 @nox.parametrize(("python", "package"), matrix())
 def tests(session: nox.Session, package: str) -> None:
     """One package, one interpreter, only its declared dependencies (+ its test group)."""
-    group = nox.project.dependency_groups(pyproject(package), "test")
-    ours = [package] + [s for r in group if (s := sibling(r))]
-    install_ours(session, ours)
     # pytest-timeout turns a hang into a failure with a traceback, never a stuck CI run.
-    session.install("pytest-timeout", *third_party(list(group)))
+    install_for_tests(session, package, "pytest-timeout")
     cov = [
         "--cov",
         f"--cov-config={pkg_dir(package) / 'pyproject.toml'}",
         "--cov-report=term-missing:skip-covered",
     ]
-    uses_cov = "pytest-cov" in " ".join(group)
+    uses_cov = "pytest-cov" in " ".join(nox.project.dependency_groups(pyproject(package), "test"))
     session.run(
         "pytest",
         str(pkg_dir(package) / "tests"),
@@ -155,52 +158,19 @@ def lint(session: nox.Session) -> None:
     session.run("ruff", "format", "--check", ".")
     session.run("ruff", "check", ".")
     install_ours(session, list(PACKAGES), editable=False)
-    # import-linter only checks root packages that are installed; list the ones we have.
-    cfg = session.create_tmp()
+    # The one-way package graph: the contracts in the root pyproject.toml.
+    session.run("lint-imports", "--config", str(ROOT / "pyproject.toml"))
     roots = [IMPORT_NAMES[p] for p in PACKAGES]
-    contracts = _importlinter_config(roots)
-    ini = Path(cfg) / "importlinter.ini"
-    ini.write_text(contracts)
-    session.run("lint-imports", "--config", str(ini))
     # Broken or overlapping __slots__ in any module of ours (optional-dependency modules excluded).
     mods = [a for r in roots for a in ("-m", r)]
     session.run("slotscheck", "--exclude-modules", r"(^|\.)(templating|cli|_granian)($|\.)", *mods)
-
-
-def _importlinter_config(roots: list[str]) -> str:
-    """Render the contracts of the root pyproject for the packages that exist so far."""
-    conf = nox.project.load_toml(ROOT / "pyproject.toml")["tool"]["importlinter"]
-    lines = ["[importlinter]", "root_packages =", *[f"    {r}" for r in roots]]
-    for i, c in enumerate(conf["contracts"]):
-        lines += ["", f"[importlinter:contract:{i}]", f"name = {c['name']}", f"type = {c['type']}"]
-        if c["type"] == "layers":
-            layers = []
-            for layer in c["layers"]:
-                kept = [m.strip() for m in layer.split("|") if m.strip() in roots]
-                if kept:
-                    layers.append(" | ".join(kept))
-            lines += ["layers =", *[f"    {layer}" for layer in layers]]
-        else:
-            src = [m for m in c["source_modules"] if m in roots]
-            forb = [m for m in c["forbidden_modules"] if m in roots]
-            if not src or not forb:
-                lines = lines[:-3]
-                continue
-            lines += ["source_modules =", *[f"    {m}" for m in src]]
-            lines += ["forbidden_modules =", *[f"    {m}" for m in forb]]
-    return "\n".join(lines) + "\n"
 
 
 @nox.session(python="3.13")
 @nox.parametrize("package", PACKAGES, ids=list(PACKAGES))
 def typecheck(session: nox.Session, package: str) -> None:
     """mypy --strict on the package's src/ and tests/, with only its declared dependencies."""
-    group = nox.project.dependency_groups(pyproject(package), "test")
-    install_ours(session, [package] + [s for r in group if (s := sibling(r))])
-    session.install("mypy", *third_party(list(group)))
-    typing_group = pyproject(package).get("dependency-groups", {}).get("typing", [])
-    if typing_group:
-        session.install(*typing_group)
+    install_for_tests(session, package, "mypy")
     src = pkg_dir(package) / "src"
     session.run("mypy", "--strict", "--config-file", str(ROOT / "pyproject.toml"), str(src))
     session.run(
@@ -239,9 +209,7 @@ def build(session: nox.Session, package: str) -> None:
     shutil.rmtree(venv, ignore_errors=True)
     session.run("uv", "venv", "--quiet", "--python", str(session.python), str(venv), external=True)
     py = str(venv / "bin" / "python")
-    extra = [
-        r for p in needed for r in third_party(pyproject(p)["project"].get("dependencies", []))
-    ]
+    extra = [r for p in needed for r in third_party(runtime_deps(p))]
     if extra:
         session.run("uv", "pip", "install", "--quiet", "--python", py, *extra, external=True)
     session.run(
@@ -288,7 +256,7 @@ def release(session: nox.Session) -> None:
         tag = tags[0] if tags else None
     if tag is not None and tag != f"{dist}-v{version}":
         problems.append(f"tag {tag!r} does not match version: expected {dist}-v{version}")
-    for req in pyproject(pkg)["project"].get("dependencies", []):
+    for req in runtime_deps(pkg):
         if (s := sibling(req)) is not None:
             have = Version(_about_version(s))
             spec = SpecifierSet(str(Requirement(req).specifier))
