@@ -70,7 +70,7 @@ def make_scope(
         "asgi": {"version": "3.0"},
         "http_version": "1.1",
         "path": path,
-        "raw_path": path.encode(),
+        "raw_path": path.encode("utf-8", "surrogateescape"),
         "query_string": query_string,
         "root_path": "",
         "headers": encoded,

@@ -77,6 +77,11 @@ def test_the_decoded_path_is_encoded_when_there_is_no_raw_path() -> None:
     assert result.header("location") == "https://example.com/caf%C3%A9%20menu/100%25"
 
 
+def test_a_path_with_lone_surrogates_is_encoded_back_to_its_bytes() -> None:
+    result = call(REDIRECT, path="/a\udcff b", raw_path=None)
+    assert result.header("location") == "https://example.com/a%FF%20b"
+
+
 def test_the_raw_path_is_kept_as_sent() -> None:
     result = call(REDIRECT, path="/a b", raw_path=b"/a%20b")
     assert result.header("location") == "https://example.com/a%20b"

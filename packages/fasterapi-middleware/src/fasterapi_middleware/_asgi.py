@@ -91,6 +91,8 @@ def request_target(scope: Scope) -> bytes:
     """The path and query string of the request, as they came over the wire if known."""
     path = scope.get("raw_path")
     if not path or not path.startswith(b"/"):
-        path = quote(scope["path"], safe="/:@!$&'()*+,;=-._~").encode()
+        # A server that decodes undecodable bytes with surrogateescape hands over lone
+        # surrogates; they go back to the bytes they came from instead of raising.
+        path = quote(scope["path"], safe="/:@!$&'()*+,;=-._~", errors="surrogateescape").encode()
     query = scope.get("query_string")
     return bytes(path + b"?" + query) if query else bytes(path)
