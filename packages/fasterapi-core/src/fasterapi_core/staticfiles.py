@@ -20,30 +20,11 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import quote
 
-import msgspec
-
 from fasterapi_core.exceptions import HTTPException
 
 __all__ = ("StaticFiles",)
 
 PathLike = str | os.PathLike[str]
-
-
-async def _send_json(
-    send: Any,
-    status: int,
-    body: bytes,
-    extra: Sequence[tuple[bytes, bytes]] = (),
-    *,
-    head: bool = False,
-) -> None:
-    headers = [
-        (b"content-type", b"application/json"),
-        (b"content-length", str(len(body)).encode("latin-1")),
-        *extra,
-    ]
-    await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": b"" if head else body})
 
 
 def _route_path(scope: Mapping[str, Any]) -> str:
@@ -132,13 +113,9 @@ class StaticFiles:
         try:
             response = await self.get_response(self.get_path(scope), scope)
         except HTTPException as exc:
-            body = msgspec.json.encode({"detail": exc.detail})
-            extra = [
-                (k.lower().encode("latin-1"), v.encode("latin-1"))
-                for k, v in (exc.headers or {}).items()
-            ]
-            await _send_json(send, exc.status_code, body, extra, head=scope.get("method") == "HEAD")
-            return
+            from fasterapi_core.responses import JSONResponse
+
+            response = JSONResponse({"detail": exc.detail}, exc.status_code, exc.headers)
         await response(scope, receive, send)
 
     def get_path(self, scope: Mapping[str, Any]) -> str:
