@@ -40,6 +40,12 @@ def _route_path(scope: Mapping[str, Any]) -> str:
     return path
 
 
+def _relative(path: str) -> str:
+    """`path` ("/"-separated) as a normalised relative OS path; "." for the root."""
+    parts = [p for p in path.split("/") if p]
+    return os.path.normpath(os.path.join(*parts)) if parts else "."
+
+
 def _full_path(scope: Mapping[str, Any]) -> str:
     path: str = scope["path"]
     root: str = scope.get("root_path", "")
@@ -120,8 +126,7 @@ class StaticFiles:
 
     def get_path(self, scope: Mapping[str, Any]) -> str:
         """The request path below the mount point, normalised ("css/site.css"; "." for the root)."""
-        parts = [p for p in _route_path(scope).split("/") if p]
-        return os.path.normpath(os.path.join(*parts)) if parts else "."
+        return _relative(_route_path(scope))
 
     async def get_response(self, path: str, scope: Mapping[str, Any]) -> Any:
         """The response for `path` (from `get_path`): override it to change what is served.
@@ -156,8 +161,7 @@ class StaticFiles:
         Returns:
             `(full_path, stat_result)` for the first directory that has it, else `("", None)`.
         """
-        parts = [p for p in path.split("/") if p]
-        relative = os.path.normpath(os.path.join(*parts)) if parts else "."
+        relative = _relative(path)
         for root in self._roots:
             joined = os.path.join(root, relative)
             try:
