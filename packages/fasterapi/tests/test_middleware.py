@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, MutableMapping
 from typing import Any
 
 import pytest
@@ -276,3 +276,44 @@ def test_only_http_middleware_functions() -> None:
     app = make_app()
     with pytest.raises(ValueError, match='only "http"'):
         app.middleware("websocket")
+
+
+def test_endless_stream_through_call_next_is_bounded_and_ends_on_disconnect() -> None:
+    produced = 0
+    sent = 0
+    leave = asyncio.Event()
+
+    async def endless(scope: Any, receive: Any, send: Any) -> None:
+        nonlocal produced
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        watcher = asyncio.ensure_future(receive())  # the body, then the disconnect
+        await watcher
+        watcher = asyncio.ensure_future(receive())
+        while not watcher.done():
+            produced += 1
+            await send({"type": "http.response.body", "body": b"x" * 1024, "more_body": True})
+
+    async def passthrough(request: Request, call_next: CallNext) -> Response:
+        return await call_next(request)
+
+    messages = [{"type": "http.request", "body": b"", "more_body": False}]
+
+    async def receive() -> dict[str, Any]:
+        if messages:
+            return messages.pop()
+        await leave.wait()
+        return {"type": "http.disconnect"}
+
+    async def send(message: MutableMapping[str, Any]) -> None:
+        nonlocal sent
+        if message["type"] == "http.response.body" and message.get("more_body"):
+            sent += 1
+            assert produced - sent <= 4  # the app is held back: nothing piles up
+            if sent == 50:
+                leave.set()
+        await asyncio.sleep(0)
+
+    scope = {"type": "http", "method": "GET", "path": "/", "headers": [], "query_string": b""}
+    app = BaseHTTPMiddleware(endless, dispatch=passthrough)
+    asyncio.run(asyncio.wait_for(app(scope, receive, send), timeout=10))
+    assert sent >= 50
