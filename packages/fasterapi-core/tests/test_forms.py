@@ -163,6 +163,16 @@ def test_epilogue_after_closing_boundary_is_ignored() -> None:
             id="unknown-charset",
         ),
         pytest.param(
+            multipart(part("a", b"x", headers=["Content-Type: text/plain; charset=undefined"])),
+            CT,
+            id="charset-that-always-fails",  # UnicodeError, not UnicodeDecodeError
+        ),
+        pytest.param(
+            multipart(part("a", b"x", headers=['Content-Type: text/plain; charset="utf\x008"'])),
+            CT,
+            id="nul-in-charset",  # ValueError: embedded null character
+        ),
+        pytest.param(
             multipart(part("a", b"x")).replace(b'name="a"', b'name="\xff"'),
             CT,
             id="invalid-utf8-name",

@@ -286,7 +286,9 @@ def _too_large(message: str) -> HTTPException:
 def _decode_text(data: bytes, charset: str, what: str) -> str:
     try:
         return data.decode(charset)
-    except (UnicodeDecodeError, LookupError):
+    except (ValueError, LookupError):
+        # ValueError, not just UnicodeDecodeError: a client-chosen charset can also raise a
+        # bare UnicodeError ("undefined") or "embedded null character" (a NUL in its name).
         raise _bad(f"{what} is not valid {charset}") from None
 
 
