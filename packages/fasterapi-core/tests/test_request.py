@@ -220,6 +220,43 @@ def test_request_body_respects_the_route_limit() -> None:
     assert client.post("/stream", content=b"x" * 1000).json() == 1000
 
 
+@pytest.mark.parametrize("length", [b"\xb2", b"9" * 5000, b"abc"])
+def test_request_body_with_a_bad_content_length_is_a_400(length: bytes) -> None:
+    # "\xb2" decodes to "²", which isdigit() accepts and int() refuses; int() also refuses
+    # 4301+ digits. Both once reached a 500 through the limit check in Request.body().
+    app = Faster(max_body_size=100)
+
+    @app.post("/raw")
+    async def raw_body(request: Request) -> int:
+        return len(await request.body())
+
+    scope = {
+        "type": "http",
+        "method": "POST",
+        "path": "/raw",
+        "raw_path": b"/raw",
+        "query_string": b"",
+        "headers": [(b"content-length", length)],
+        "http_version": "1.1",
+        "scheme": "http",
+        "server": ("test", 80),
+        "client": ("client", 1),
+        "root_path": "",
+    }
+    messages: list[dict[str, Any]] = [{"type": "http.request", "body": b"x", "more_body": False}]
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return messages.pop(0) if messages else {"type": "http.disconnect"}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    asyncio.run(app(scope, receive, send))
+    assert sent[0]["status"] == 400
+    assert sent[1]["body"] == b'{"detail":"Invalid Content-Length header"}'
+
+
 @pytest.mark.parametrize("body", [b"{", b"[" * 100_000 + b"]" * 100_000, b"\xff"])
 def test_request_json_on_bad_bodies_is_a_400(body: bytes) -> None:
     import json
