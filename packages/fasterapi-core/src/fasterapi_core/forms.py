@@ -541,11 +541,11 @@ class _Multipart:
     # -- driving -------------------------------------------------------------------------
     async def _flush(self) -> None:
         for upload, data in self._pending:
-            file = upload.file
-            if getattr(file, "_rolled", True):
-                await asyncio.to_thread(file.write, data)
+            # Not upload.write(): `size` was already counted in _on_part_data.
+            if upload._in_memory:
+                upload.file.write(data)
             else:
-                file.write(data)
+                await asyncio.to_thread(upload.file.write, data)
         self._pending.clear()
 
     async def run(self, stream: AsyncIterator[bytes]) -> FormData:
