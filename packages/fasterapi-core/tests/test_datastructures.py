@@ -143,3 +143,17 @@ def test_lazy_form_reexports() -> None:
     assert datastructures.FormData is FormData
     with pytest.raises(AttributeError):
         _ = datastructures.Nothing
+
+
+@pytest.mark.parametrize("host", ["[::1", "a]b", "[::1]x]"])
+def test_url_with_a_malformed_host_never_raises(host: str) -> None:
+    scope = {
+        "type": "http",
+        "scheme": "http",
+        "path": "/items/",
+        "query_string": b"q=1",
+        "headers": [(b"host", host.encode("latin-1"))],
+    }
+    url = URL(scope=scope)
+    assert (url.netloc, url.path, url.query) == (host, "/items/", "q=1")
+    assert str(url.replace(path="/items")) == f"http://{host}/items?q=1"

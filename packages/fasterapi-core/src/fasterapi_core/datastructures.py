@@ -92,7 +92,7 @@ class URL:
     def components(self) -> SplitResult:
         """The `urllib.parse.SplitResult` of this URL."""
         if self._parts is None:
-            self._parts = urlsplit(self._url)
+            self._parts = _split(self._url)
         return self._parts
 
     @property
@@ -193,6 +193,22 @@ class URL:
 
     def __repr__(self) -> str:
         return f"URL({self._url!r})"
+
+
+def _split(url: str) -> SplitResult:
+    """`urlsplit(url)`, except that a malformed host never raises.
+
+    The host comes from the client's Host header, and `urlsplit` raises ValueError for one
+    such as `[::1` (unbalanced IPv6 brackets): the netloc is then kept as sent.
+    """
+    try:
+        return urlsplit(url)
+    except ValueError:
+        scheme, sep, rest = url.partition("://")
+        if not sep:
+            raise
+        end = min((i for i in map(rest.find, "/?#") if i >= 0), default=len(rest))
+        return urlsplit(f"{scheme}://_{rest[end:]}")._replace(netloc=rest[:end])
 
 
 def _url_from_scope(scope: Mapping[str, Any]) -> str:
