@@ -156,6 +156,32 @@ def test_body_read_in_dispatch_is_replayed_to_the_app() -> None:
     assert lengths == [70_000]
 
 
+def test_body_streamed_in_dispatch_is_kept_up_to_a_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    import FasterAPI._http_middleware as http_middleware
+
+    monkeypatch.setattr(http_middleware, "MAX_REPLAY_BYTES", 10_000)
+    app = make_app()
+    seen: list[int] = []
+
+    @app.middleware("http")
+    async def stream_body(request: Request, call_next: CallNext) -> Response:
+        size = 0
+        async for chunk in request.stream():
+            size += len(chunk)
+        seen.append(size)
+        return await call_next(request)
+
+    with TestClient(app) as client:
+        small = client.post("/echo", content=b"y" * 9_000)
+        big = client.post("/echo", content=iter([b"z" * 4_000] * 5))
+        after = client.get("/hello")
+    assert small.content == b"y" * 9_000  # under the bound: replayed whole
+    assert big.status_code == 413
+    assert big.json() == {"detail": "Request body too large to pass on"}
+    assert seen == [9_000, 20_000, 0]  # the GET reads an empty body
+    assert after.json() == {"hello": "world"}
+
+
 def test_streaming_body_passes_through_and_gzip_still_works() -> None:
     app = make_app()
 

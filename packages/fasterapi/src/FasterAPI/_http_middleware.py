@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, MutableMapping
 from typing import TYPE_CHECKING, Any, cast
 
 import fasterapi_middleware
-from fasterapi_core import Request, Response, StreamingResponse
+from fasterapi_core import JSONResponse, Request, Response, StreamingResponse
 from fasterapi_middleware import ASGIApp, Message, Receive, Scope, Send
 
 __all__ = ("BaseHTTPMiddleware", "CallNext", "DispatchFunction")
@@ -107,25 +108,41 @@ def _positional_count(func: Callable[..., Any]) -> int:
     return sum(1 for p in params if p.kind in kinds)
 
 
+# What a request-style `dispatch` reads of the body (through `request.stream()`) is kept
+# so the inner app can read it again; past this much it is dropped, and `call_next`
+# answers 413 instead of running the app on a truncated body.
+MAX_REPLAY_BYTES = 16 * 1024 * 1024
+
+
 class _Replay:
     """`receive` for the inner app: first what `dispatch` already read, then the client."""
 
-    __slots__ = ("_read", "_receive", "recording")
+    __slots__ = ("_kept", "_limit", "_read", "_receive", "overflowed", "recording")
 
-    def __init__(self, receive: Receive) -> None:
+    def __init__(self, receive: Receive, limit: int = MAX_REPLAY_BYTES) -> None:
         self._receive = receive
-        self._read: list[Message] = []
+        self._read: deque[Message] = deque()
+        self._kept = 0
+        self._limit = limit
         self.recording = True
+        self.overflowed = False
 
     async def for_dispatch(self) -> Message:
         message = await self._receive()
         if self.recording:
-            self._read.append(message)
+            self._kept += len(message.get("body", b""))
+            if self._kept > self._limit:
+                # Bounded memory: stop keeping the body; call_next answers 413.
+                self.recording = False
+                self.overflowed = True
+                self._read.clear()
+            else:
+                self._read.append(message)
         return message
 
     async def for_app(self) -> Message:
         if self._read:
-            return self._read.pop(0)
+            return self._read.popleft()
         return await self._receive()
 
 
@@ -166,7 +183,7 @@ async def _run_request_style(
     receive: Receive,
     send: Send,
 ) -> None:
-    replay = _Replay(receive)
+    replay = _Replay(receive, MAX_REPLAY_BYTES)
     request = Request(cast("dict[str, Any]", scope), replay.for_dispatch)
     tasks: list[asyncio.Task[None]] = []
     # Inner apps whose whole response went out: they may still be running background
@@ -175,6 +192,8 @@ async def _run_request_style(
 
     async def call_next(request: Request) -> Response:
         replay.recording = False
+        if replay.overflowed:
+            return JSONResponse({"detail": "Request body too large to pass on"}, status_code=413)
         inner_scope = _without_bypass(scope)
         queue: asyncio.Queue[Message | _End] = asyncio.Queue(maxsize=2)
 
