@@ -606,7 +606,8 @@ class FileResponse(Response):
         if ims is not None and self.stat_result is not None:
             try:
                 since = parsedate_to_datetime(ims.decode("latin-1")).timestamp()
-            except (TypeError, ValueError, IndexError):
+            except (TypeError, ValueError, IndexError, OverflowError):
+                # OverflowError: a year or offset past C's int/long ("... 99999999999999 ...").
                 return False
             return int(self.stat_result.st_mtime) <= since
         return False
