@@ -562,7 +562,7 @@ class Faster:
             return
         # PERF: without middleware, HTTP is dispatched here: one coroutine frame less, and
         # static paths are one dict lookup without calling the router
-        # (benchmarks/bench_core.py::health).
+        # (benchmarks/bench_core.py::health). `_route_path` inlined.
         path = scope["path"]
         root_path = scope.get("root_path")
         if (
@@ -601,14 +601,7 @@ class Faster:
     async def _dispatch(self, scope: MutableMapping[str, Any], receive: Any, send: Any) -> None:
         kind = scope["type"]
         if kind == "http":
-            path = scope["path"]
-            root_path = scope.get("root_path")
-            if (
-                root_path
-                and path.startswith(root_path)
-                and path[len(root_path) : len(root_path) + 1] in "/"
-            ):
-                path = path[len(root_path) :] or "/"
+            path = _route_path(scope)
             match = self._radix.resolve(scope["method"], path)
             if match is None:
                 await self._http_miss(scope, receive, send, path)
@@ -743,14 +736,7 @@ class Faster:
     # -- websockets ----------------------------------------------------------------------------
 
     async def _websocket(self, scope: MutableMapping[str, Any], receive: Any, send: Any) -> None:
-        path = scope["path"]
-        root_path = scope.get("root_path")
-        if (
-            root_path
-            and path.startswith(root_path)
-            and path[len(root_path) : len(root_path) + 1] in "/"
-        ):
-            path = path[len(root_path) :] or "/"
+        path = _route_path(scope)
         match = self._radix.resolve("WEBSOCKET", path)
         if match is None:
             for mount in self._mounts:
@@ -866,6 +852,19 @@ class _ServerErrorGuard:
 # Bounds of `Faster._recent`: entries, and the longest path kept (IDs in paths are unbounded).
 _RECENT_SIZE = 1024
 _RECENT_PATH_MAX = 256
+
+
+def _route_path(scope: MutableMapping[str, Any]) -> str:
+    """The scope's path without its `root_path` prefix (when the path really starts with it)."""
+    path: str = scope["path"]
+    root_path = scope.get("root_path")
+    if (
+        root_path
+        and path.startswith(root_path)
+        and path[len(root_path) : len(root_path) + 1] in "/"
+    ):
+        path = path[len(root_path) :] or "/"
+    return path
 
 
 def _router_template(path: str) -> str:
