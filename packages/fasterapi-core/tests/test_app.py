@@ -552,6 +552,19 @@ def test_mount_any_asgi_app() -> None:
         app.mount("sub", sub)
 
 
+def test_mount_keeps_the_clients_raw_path_bytes() -> None:
+    async def sub(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": scope["raw_path"]})
+
+    app = Faster()
+    app.mount("/s p", sub)
+    client = TestClient(app)
+    # The child gets the client's own (percent-encoded) bytes, with the "/" appended.
+    assert client.get("/s%20p").content == b"/s%20p/"
+    assert client.get("/s%20p/x%2Fy").content == b"/s%20p/x%2Fy"
+
+
 def test_root_path_goes_into_every_scope() -> None:
     # As FastAPI: Faster(root_path=...) sets scope["root_path"] (over the server's), and
     # paths below it are routed with the prefix stripped.

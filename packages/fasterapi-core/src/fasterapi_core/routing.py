@@ -1219,7 +1219,10 @@ class Mount(BaseRoute):
             child["path"] = root_path + self.path + "/"
         raw = child.get("raw_path")
         if raw is not None and child["path"] != scope["path"]:
-            child["raw_path"] = child["path"].encode("utf-8")
+            # The only change is the "/" appended above: extend the client's own bytes rather
+            # than re-encode the decoded path (which would lose its percent-encoding and
+            # raise on lone surrogates).
+            child["raw_path"] = raw + b"/"
         child["path_params"] = {}
         await self.app(child, receive, send)
 
