@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import enum
-import inspect
 import logging
 import re
 import types
@@ -840,123 +839,9 @@ class APIRoute(BaseRoute):
 
     def operation_spec(self) -> Any:
         """This route as an `OperationSpec` for the OpenAPI builder."""
-        from fasterapi_core._openapi.inputs import BodySpec, OperationSpec, ParamSpec
+        from fasterapi_core._openapi.spec import route_operation_spec
 
-        plan = self.plan
-        params: list[Any] = []
-        seen: set[tuple[str, str]] = set()
-        for field in plan.all_fields:
-            if field.location == "body":
-                continue
-            key = (field.location, field.alias)
-            if key in seen:
-                continue
-            seen.add(key)
-            params.append(
-                ParamSpec(
-                    name=field.alias,
-                    location=field.location,  # type: ignore[arg-type]
-                    annotation=field.annotation,
-                    required=field.required,
-                    default=field.default,
-                    param=field.info,
-                )
-            )
-        body = None
-        if plan.body is not None:
-            body = BodySpec(
-                params=[
-                    ParamSpec(
-                        name=f.alias,
-                        location="body",
-                        annotation=f.annotation,
-                        required=f.required,
-                        default=f.default,
-                        param=f.info,
-                    )
-                    for f in plan.body.fields
-                ],
-                embed=plan.body.embed,
-                media_type=_body_media_type(plan),
-            )
-        media_type = getattr(self.response_class, "media_type", None)
-        security: list[dict[str, list[str]]] = []
-        schemes: dict[str, Any] = {}
-        for dep in plan.dependants:
-            model = getattr(dep.call, "model", None)
-            scheme_name = getattr(dep.call, "scheme_name", None)
-            if model is not None and scheme_name:
-                model = model if isinstance(model, Mapping) else getattr(model, "__dict__", {})
-                schemes[scheme_name] = model
-                # As in FastAPI, only OAuth2 and OpenID Connect requirements list scopes.
-                scoped = model.get("type") in ("oauth2", "openIdConnect")
-                security.append({scheme_name: list(dep.scopes) if scoped else []})
-        return OperationSpec(
-            path=self.path_format,
-            methods=sorted(self.methods),
-            name=str(self.name),
-            summary=self.summary,
-            description=self.description,
-            docstring=inspect.getdoc(self.endpoint) if self.endpoint.__doc__ else None,
-            tags=list(self.tags),
-            deprecated=self.deprecated,
-            operation_id=self.operation_id,
-            unique_id=self.unique_id
-            if self.generate_unique_id_function is not generate_unique_id
-            else None,
-            status_code=self.status_code or _class_status(self.response_class),
-            response_model=self.response_model,
-            response_media_type=media_type,
-            response_description=self.response_description,
-            responses=self.responses or None,
-            include_in_schema=self.include_in_schema,
-            openapi_extra=self.openapi_extra,
-            params=params,
-            body=body,
-            security=security or None,
-            security_schemes=schemes or None,
-            # Not documented yet: FastAPI renders `callbacks=` routes as path items; this
-            # package keeps them on the route but leaves them out of the document (a recorded gap).
-            callbacks=None,
-        )
-
-
-# PERF: a response class's constructor default is read once, not per route per document build;
-# inspect.signature was ~45% of building the document (benchmarks/bench_openapi.py).
-_CLASS_STATUS: dict[Any, int | None] = {}
-
-
-def _class_status(response_class: Any) -> int | None:
-    """The default `status_code` of a response class's constructor (RedirectResponse: 307)."""
-    try:
-        return _CLASS_STATUS[response_class]
-    except KeyError:
-        pass
-    except TypeError:  # unhashable: work it out each time
-        return _signature_status(response_class)
-    status = _CLASS_STATUS[response_class] = _signature_status(response_class)
-    return status
-
-
-def _signature_status(response_class: Any) -> int | None:
-    try:
-        default = inspect.signature(response_class).parameters["status_code"].default
-    except (KeyError, TypeError, ValueError):
-        return None
-    return default if isinstance(default, int) and default != 200 else None
-
-
-def _body_media_type(plan: Plan) -> str:
-    body = plan.body
-    assert body is not None
-    if body.kind == "form":
-        from fasterapi_core.params import FileInfo
-
-        files = any(
-            isinstance(f.info, FileInfo) or "UploadFile" in repr(f.annotation) for f in body.fields
-        )
-        return "multipart/form-data" if files else "application/x-www-form-urlencoded"
-    return body.media_type
+        return route_operation_spec(self)
 
 
 _NONE_TYPE = type(None)
