@@ -72,7 +72,7 @@ def test_a_starlette_app_behind_our_stack() -> None:
     assert result.header("access-control-allow-origin") == SITE
     assert result.header("access-control-expose-headers") == "x-stamp"
     assert result.header("content-encoding") == "gzip"
-    assert result.header("vary") == "accept-encoding, origin"
+    assert result.header("vary") == "Accept-Encoding, Origin"
     assert gzip.decompress(result.body).decode() == TEXT
 
 

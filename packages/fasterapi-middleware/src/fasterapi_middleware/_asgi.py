@@ -10,9 +10,6 @@ from fasterapi_middleware.types import Scope, Send
 
 TEXT_PLAIN = (b"content-type", b"text/plain; charset=utf-8")
 
-# RFC 9110 `token`: what a header name or a method may be made of.
-is_token = re.compile(rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]+").fullmatch
-
 # A Host header after lower-casing: a registered name or IPv4 address, or a bracketed
 # IPv6 literal, then an optional port. Anything else is garbage and answered with 400.
 _HOST = re.compile(rb"(\[[0-9a-f:.]+\]|[a-z0-9_\-][a-z0-9_.\-]*)(?::([0-9]{1,5}))?").fullmatch
@@ -35,15 +32,17 @@ def split_host(value: bytes) -> tuple[bytes, bytes] | None:
 
 
 def with_vary(headers: Iterable[tuple[bytes, bytes]], token: bytes) -> list[tuple[bytes, bytes]]:
-    """A copy of response `headers` whose Vary lists `token` (lower-case) exactly once.
+    """A copy of response `headers` whose Vary lists `token` (such as ``b"Origin"``) once.
 
-    An existing Vary header is extended rather than replaced, and `Vary: *` is left alone.
+    An existing Vary header is extended rather than replaced, a token it already lists
+    (in any case) is not repeated, and `Vary: *` is left alone.
     """
     out = list(headers)
     first = -1
+    lowered = token.lower()
     for index, (name, value) in enumerate(out):
         if name.lower() == b"vary":
-            if varies_on(value, token):
+            if varies_on(value, lowered):
                 return out
             if first < 0:
                 first = index
@@ -56,7 +55,7 @@ def with_vary(headers: Iterable[tuple[bytes, bytes]], token: bytes) -> list[tupl
 
 
 def varies_on(vary: bytes, token: bytes) -> bool:
-    """Whether a Vary value already covers `token` (listed, or ``*``)."""
+    """Whether a Vary value already covers the lower-case `token` (listed, or ``*``)."""
     tokens = [t.strip().lower() for t in vary.split(b",")]
     return token in tokens or b"*" in tokens
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from fasterapi_middleware._asgi import TEXT_PLAIN, is_token, respond, with_vary
+from fasterapi_middleware._asgi import TEXT_PLAIN, respond, with_vary
 from fasterapi_middleware.types import ASGIApp, Message, Receive, Scope, Send
 
+# What ``allow_methods=["*"]`` stands for, listed in this order in preflight answers
+# (the list of the Starlette release FastAPI currently installs).
+ALL_METHODS = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT", "QUERY")
 # Request headers a browser may send cross-origin without asking in a preflight.
-SAFELISTED_HEADERS = frozenset(
-    {b"accept", b"accept-language", b"content-language", b"content-type"}
-)
+SAFELISTED_HEADERS = ("Accept", "Accept-Language", "Content-Language", "Content-Type")
 
 ACAO = b"access-control-allow-origin"
 ACAC = b"access-control-allow-credentials"
@@ -19,33 +20,43 @@ ACEH = b"access-control-expose-headers"
 ACAM = b"access-control-allow-methods"
 ACAH = b"access-control-allow-headers"
 ACMA = b"access-control-max-age"
-# The headers this middleware owns on a simple response: the app's own copies are replaced.
-_OWNED = frozenset({ACAO, ACAC, ACEH})
+ACAPN = b"access-control-allow-private-network"
+# Every preflight answer, allowed or refused, varies on these request headers.
+PREFLIGHT_VARY = (
+    b"vary",
+    b"Origin, Access-Control-Request-Method, Access-Control-Request-Headers, "
+    b"Access-Control-Request-Private-Network",
+)
 _MAX_CACHED = 256
 
 
 class CORSMiddleware:
     """Answer CORS preflights and add CORS headers to cross-origin responses.
 
-    The keywords and defaults are FastAPI's and Starlette's. Everything is decided at
-    construction: per request the middleware only looks the origin up in a set (or runs
-    the regex) and appends pre-encoded headers.
+    The keywords, defaults and answers are those of Starlette's `CORSMiddleware`, which
+    FastAPI re-exports. Everything is decided at construction: per request the
+    middleware only looks the origin up in a set (or runs the regex) and appends
+    pre-encoded headers.
 
     * An origin is allowed when it is in `allow_origins` exactly (``"*"`` allows every
       origin) or when `allow_origin_regex` matches all of it. A disallowed origin is
       never reflected back.
     * A preflight (``OPTIONS`` with ``Origin`` and ``Access-Control-Request-Method``)
-      never reaches the app: it is answered with 200 when the origin, the method and
-      every requested header are allowed, and with 400 and a short plain-text reason
-      otherwise. Header names compare case-insensitively; the CORS-safelisted headers
-      (``Accept``, ``Accept-Language``, ``Content-Language``, ``Content-Type``) are always
-      allowed. Methods compare case-sensitively against the upper-cased configuration.
-    * Any other request goes to the app, and the ``Access-Control-Allow-Origin``,
-      ``-Allow-Credentials`` and ``-Expose-Headers`` headers are added to its response.
-    * Whenever the answer depends on the request's origin, ``Vary: Origin`` is added to
-      the response (extending the app's own Vary header), including on responses to
-      requests without an ``Origin`` header, so a shared cache never serves one origin's
-      answer to another.
+      never reaches the app: it is answered with 200 when the origin, the method, every
+      requested header and a private-network access request are allowed, and with 400
+      and a short plain-text reason (``Disallowed CORS origin, method``) otherwise. Both
+      carry ``Access-Control-Allow-Methods`` (every method for ``"*"``),
+      ``-Max-Age``, ``-Allow-Headers`` (unless ``"*"``: then the requested headers are
+      echoed), ``-Allow-Credentials`` when enabled, and a ``Vary`` on the origin and the
+      preflight's request headers. Requested header names compare case-insensitively;
+      the CORS-safelisted headers (``Accept``, ``Accept-Language``,
+      ``Content-Language``, ``Content-Type``) are always allowed. Methods compare
+      exactly.
+    * Any other request goes to the app. When it has an ``Origin``, the
+      ``Access-Control-Allow-Origin`` (for an allowed origin), ``-Allow-Credentials``
+      and ``-Expose-Headers`` headers are set on its response. ``Vary: Origin`` is added
+      to every response (extending the app's own Vary header, not repeating a token it
+      already lists), so a shared cache never serves one origin's answer to another.
 
     Unlike Starlette, combining ``allow_credentials=True`` with ``allow_origins=["*"]``
     raises `ValueError`: a credentialed wildcard would let every site read responses
@@ -61,6 +72,8 @@ class CORSMiddleware:
         allow_credentials: Whether browsers may send cookies and read the responses.
         allow_origin_regex: A regular expression that an allowed origin fully matches,
             such as ``r"https://.*\\.example\\.org"``.
+        allow_private_network: Whether a public site may reach this (private-network)
+            server: answers ``Access-Control-Request-Private-Network`` preflights.
         expose_headers: Response headers the browser lets scripts read.
         max_age: Seconds a browser may cache a preflight answer.
 
@@ -70,15 +83,17 @@ class CORSMiddleware:
 
     __slots__ = (
         "_allow_all_headers",
-        "_allow_all_methods",
         "_allow_all_origins",
+        "_allow_private_network",
         "_allowed_headers",
         "_allowed_methods",
         "_origin_match",
         "_origins",
         "_preflight_answers",
         "_preflight_headers",
+        "_reflect_names",
         "_simple_headers",
+        "_simple_names",
         "app",
     )
 
@@ -90,6 +105,7 @@ class CORSMiddleware:
         allow_headers: Sequence[str] = (),
         allow_credentials: bool = False,
         allow_origin_regex: str | re.Pattern[str] | None = None,
+        allow_private_network: bool = False,
         expose_headers: Sequence[str] = (),
         max_age: int = 600,
     ) -> None:
@@ -115,14 +131,16 @@ class CORSMiddleware:
             else allow_origin_regex
         )
         self._origin_match = regex.fullmatch if regex is not None else None
-        self._allow_all_methods = "*" in allow_methods
-        self._allowed_methods = frozenset(m.upper().encode() for m in allow_methods)
+        methods = ALL_METHODS if "*" in allow_methods else tuple(allow_methods)
+        self._allowed_methods = frozenset(m.encode() for m in methods)
         self._allow_all_headers = "*" in allow_headers
-        self._allowed_headers = SAFELISTED_HEADERS | {h.lower().encode() for h in allow_headers}
+        listed_headers = sorted({*SAFELISTED_HEADERS, *allow_headers})
+        self._allowed_headers = frozenset(h.lower().encode() for h in listed_headers)
+        self._allow_private_network = allow_private_network
 
-        # Headers added to a response for an allowed origin. With the wildcard origin the
-        # answer is the same for everyone, so it is fixed here; otherwise the origin is
-        # reflected per request and put in front of these.
+        # Headers set on a response to a request with an Origin. With the wildcard origin
+        # the answer is the same for everyone, so it is fixed here; otherwise an allowed
+        # origin is reflected per request and put in front of these.
         simple: list[tuple[bytes, bytes]] = []
         if self._allow_all_origins:
             simple.append((ACAO, b"*"))
@@ -131,23 +149,26 @@ class CORSMiddleware:
         if expose_headers:
             simple.append((ACEH, ", ".join(expose_headers).encode()))
         self._simple_headers = tuple(simple)
+        # The names each kind of answer replaces in the app's response: only those it sets.
+        self._simple_names = frozenset(name for name, _ in simple)
+        self._reflect_names = self._simple_names | {ACAO}
 
-        preflight: list[tuple[bytes, bytes]] = [TEXT_PLAIN, (ACMA, str(int(max_age)).encode())]
+        preflight: list[tuple[bytes, bytes]] = [PREFLIGHT_VARY]
+        if self._allow_all_origins:
+            preflight.append((ACAO, b"*"))
+        preflight.append((ACAM, ", ".join(methods).encode()))
+        preflight.append((ACMA, str(max_age).encode()))
+        if not self._allow_all_headers:
+            preflight.append((ACAH, ", ".join(listed_headers).encode()))
         if allow_credentials:
             preflight.append((ACAC, b"true"))
-        if not self._allow_all_methods:
-            preflight.append(
-                (ACAM, ", ".join(sorted(m.decode() for m in self._allowed_methods)).encode())
-            )
-        if not self._allow_all_headers:
-            preflight.append((ACAH, b", ".join(sorted(self._allowed_headers))))
         self._preflight_headers = tuple(preflight)
         self._preflight_answers: dict[
-            tuple[bytes, bytes, bytes], tuple[int, bytes, list[tuple[bytes, bytes]]]
+            tuple[bytes, bytes, bytes | None, bool], tuple[int, bytes, list[tuple[bytes, bytes]]]
         ] = {}
 
     def _is_allowed(self, origin: bytes) -> bool:
-        if origin in self._origins:
+        if self._allow_all_origins or origin in self._origins:
             return True
         match = self._origin_match
         return match is not None and match(origin.decode("latin-1")) is not None
@@ -162,37 +183,32 @@ class CORSMiddleware:
             if name == b"origin":
                 origin = bytes(value)
                 break
-        if self._allow_all_origins:
-            if origin is None:
-                await self.app(scope, receive, send)
-                return
-            if scope["method"] == "OPTIONS" and await self._preflight(scope, send, origin):
-                return
-            await self.app(scope, receive, self._adding(send, self._simple_headers, b""))
-            return
-        # The answer depends on the origin from here on, so every response varies on it.
         if origin is None:
             added: tuple[tuple[bytes, bytes], ...] = ()
+            names = self._simple_names
         elif scope["method"] == "OPTIONS" and await self._preflight(scope, send, origin):
             return
-        elif self._is_allowed(origin):
-            added = ((ACAO, origin), *self._simple_headers)
+        elif self._allow_all_origins or not self._is_allowed(origin):
+            added = self._simple_headers
+            names = self._simple_names
         else:
-            added = ()
-        await self.app(scope, receive, self._adding(send, added, b"origin"))
+            added = ((ACAO, origin), *self._simple_headers)
+            names = self._reflect_names
+        await self.app(scope, receive, self._adding(send, added, names))
 
-    def _adding(self, send: Send, added: tuple[tuple[bytes, bytes], ...], vary: bytes) -> Send:
-        """A `send` that puts `added` (and `Vary: <vary>`) on the response start."""
+    @staticmethod
+    def _adding(
+        send: Send, added: tuple[tuple[bytes, bytes], ...], names: frozenset[bytes]
+    ) -> Send:
+        """A `send` that sets the `added` headers (named `names`) and `Vary: Origin`."""
 
         async def send_with_cors(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = message.get("headers", ())
                 if added:
-                    headers = [h for h in headers if h[0].lower() not in _OWNED]
+                    headers = [h for h in headers if h[0].lower() not in names]
                     headers.extend(added)
-                if vary:
-                    headers = with_vary(headers, vary)
-                message["headers"] = headers
+                message["headers"] = with_vary(headers, b"Origin")
             await send(message)
 
         return send_with_cors
@@ -200,21 +216,26 @@ class CORSMiddleware:
     async def _preflight(self, scope: Scope, send: Send, origin: bytes) -> bool:
         """Answer a preflight request; False when the OPTIONS request is not one."""
         method = None
-        requested = b""
+        requested = None
+        private_network = False
         for name, value in scope["headers"]:
             if name == b"access-control-request-method":
-                method = bytes(value)
+                if method is None:
+                    method = bytes(value)
             elif name == b"access-control-request-headers":
-                requested = requested + b"," + value if requested else bytes(value)
+                if requested is None:
+                    requested = bytes(value)
+            elif name == b"access-control-request-private-network":
+                private_network = True
         if method is None:
             return False
         # PERF: browsers repeat the same few preflights, so each answer is built once and
         # kept; the cache is bounded, so hostile variations cannot grow it
         # (benchmarks/bench_middleware.py::cors_preflight).
-        key = (origin, method, requested)
+        key = (origin, method, requested, private_network)
         answer = self._preflight_answers.get(key)
         if answer is None:
-            answer = self._answer_preflight(origin, method.strip(), requested)
+            answer = self._answer_preflight(origin, method, requested, private_network)
             if len(self._preflight_answers) >= _MAX_CACHED:
                 self._preflight_answers.clear()
             self._preflight_answers[key] = answer
@@ -223,34 +244,30 @@ class CORSMiddleware:
         return True
 
     def _answer_preflight(
-        self, origin: bytes, method: bytes, requested_headers: bytes
+        self, origin: bytes, method: bytes, requested: bytes | None, private_network: bool
     ) -> tuple[int, bytes, list[tuple[bytes, bytes]]]:
         """Status, body and headers answering one preflight."""
         failures = []
         headers = list(self._preflight_headers)
-        if self._allow_all_origins:
-            headers.append((ACAO, b"*"))
-        else:
-            headers.append((b"vary", b"origin"))
-            if self._is_allowed(origin):
-                headers.append((ACAO, origin))
-            else:
-                failures.append("origin")
-        if not is_token(method) or not (self._allow_all_methods or method in self._allowed_methods):
+        if not self._is_allowed(origin):
+            failures.append("origin")
+        elif not self._allow_all_origins:
+            headers.append((ACAO, origin))
+        if method not in self._allowed_methods:
             failures.append("method")
-        elif self._allow_all_methods:
-            headers.append((ACAM, method))
-        requested = [h.strip().lower() for h in requested_headers.split(b",")]
-        requested = [h for h in requested if h]
-        for name in requested:
-            if not is_token(name) or not (self._allow_all_headers or name in self._allowed_headers):
+        if requested is not None:
+            if self._allow_all_headers:
+                headers.append((ACAH, requested))
+            elif any(
+                name.strip() not in self._allowed_headers for name in requested.lower().split(b",")
+            ):
                 failures.append("headers")
-                break
-        else:
-            if self._allow_all_headers and requested:
-                headers.append((ACAH, b", ".join(requested)))
+        if private_network:
+            if self._allow_private_network:
+                headers.append((ACAPN, b"true"))
+            else:
+                failures.append("private-network")
+        headers.append(TEXT_PLAIN)
         if failures:
-            reason = "Disallowed CORS " + ", ".join(failures)
-            vary = [(b"vary", b"origin")] if not self._allow_all_origins else []
-            return 400, reason.encode(), [TEXT_PLAIN, *vary]
+            return 400, ("Disallowed CORS " + ", ".join(failures)).encode(), headers
         return 200, b"OK", headers

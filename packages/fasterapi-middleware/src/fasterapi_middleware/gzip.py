@@ -62,8 +62,8 @@ class GZipMiddleware:
 
     A response is compressed when the request's ``Accept-Encoding`` allows gzip (see
     `accepts_gzip`), the request has no ``Range`` header, and the response is not a 206,
-    has no ``Content-Encoding`` of its own, and has a body. Compressed or not, a response
-    that could have been compressed gets ``Vary: Accept-Encoding``.
+    has no ``Content-Encoding`` of its own, and has a body. A compressed response gets
+    ``Vary: Accept-Encoding`` (extending the app's own Vary header), as with Starlette.
 
     * A body sent in one message is compressed in one go when it has at least
       `minimum_size` bytes (``Content-Length`` is set to the compressed size); a shorter
@@ -113,7 +113,7 @@ class GZipMiddleware:
 
 _WAITING, _HOLDING, _PASSING, _STREAMING = range(4)
 _GZIP = (b"content-encoding", b"gzip")
-_VARY = (b"vary", b"accept-encoding")
+_VARY = (b"vary", b"Accept-Encoding")
 
 
 class _GZipSend:
@@ -170,16 +170,16 @@ class _GZipSend:
                 return  # already encoded: everything passes through unchanged
             if name == b"content-length" and compress:
                 continue
-            if name == b"vary" and not vary_done:
+            if name == b"vary" and not vary_done and compress:
                 vary_done = True
                 if not varies_on(pair[1], b"accept-encoding"):
                     value = pair[1]
                     pair = (
                         pair[0],
-                        value + b", accept-encoding" if value.strip() else b"accept-encoding",
+                        value + b", Accept-Encoding" if value.strip() else b"Accept-Encoding",
                     )
             headers.append(pair)
-        if not vary_done:
+        if compress and not vary_done:
             headers.append(_VARY)
         if more:
             self.state = _STREAMING

@@ -248,7 +248,7 @@ CASES = [
         "get",
         "/",
         {"headers": {"Origin": "https://localhost.tiangolo.com"}},
-        "CORS `vary: origin` (FastAPI: 'Origin')",
+        None,
     ),
     (
         "test_middleware",
@@ -256,10 +256,7 @@ CASES = [
         "options",
         "/",
         {"headers": {"Origin": "https://evil.example", "Access-Control-Request-Method": "GET"}},
-        "a refused preflight sends only `vary: origin`; Starlette also sends "
-        "access-control-allow-credentials/-methods/-max-age and `vary: Origin, "
-        "Access-Control-Request-Method, Access-Control-Request-Headers, "
-        "Access-Control-Request-Private-Network`",
+        None,
     ),
 ]
 
