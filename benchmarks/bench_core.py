@@ -1,12 +1,18 @@
-"""Requests per second through the ASGI interface: FasterAPI vs FastAPI, Starlette, Litestar, raw ASGI.
+"""Requests per second through the ASGI interface: FasterAPI vs FastAPI, Starlette, Litestar,
+BlackSheep, faster-api-web and raw ASGI.
 
     python benchmarks/bench_core.py [--quick]
 
-The same small API is written five times: in FasterAPI (`fasterapi_core`), in FastAPI,
-in Starlette and Litestar (hand-written handlers producing FastAPI's exact answers, 422
-bodies included), and as one hand-written raw ASGI function (the floor: a dict of paths and
-msgspec, no framework at all). Every app is called in-process by a minimal driver,
-`await app(scope, receive, send)`, so no server or socket noise enters the numbers.
+The same small API is written seven times: in FasterAPI (`fasterapi_core`); in FastAPI; in
+Starlette, Litestar and BlackSheep (handlers producing FastAPI's exact answers, 422 bodies
+included, written by hand where the framework's own answer differs: Starlette has no
+validation, and Litestar and BlackSheep answer a bad int with a 400 of their own shape); in
+faster-api-web (the system FasterAPI replaces: FastAPI's code with the import swapped, as it
+offers itself as a drop-in; loaded from $FASTER_API_WEB_PATH, see `_workload/peers.py`, and
+left out with the reason printed when that is unset or it fails to import); and as one
+hand-written raw ASGI function (the limit: a dict of paths and msgspec, no framework at all).
+Every app is called in-process by a minimal driver, `await app(scope, receive, send)`, after
+its lifespan startup, so no server or socket noise enters the numbers.
 
 Endpoints:
 
@@ -20,7 +26,8 @@ Endpoints:
     invalid  GET  /items/abc               FastAPI's 422 body
 
 Before any timing, every app's status and JSON body for every endpoint are checked against
-FastAPI's. Rounds are interleaved (each round times every app on every endpoint, in a
+FastAPI's: a peer's wrong answer is reported under the tables and that endpoint is not timed
+for it (a wrong answer from FasterAPI or raw ASGI fails the run). Rounds are interleaved (each round times every app on every endpoint, in a
 shuffled order) and the median round counts. Time is the process's CPU time
 (`time.process_time`), so other load on the machine does not skew the ratios.
 """
@@ -339,6 +346,147 @@ def build_litestar() -> ASGIApp:
     )
 
 
+# --- BlackSheep -------------------------------------------------------------------------------
+
+
+def build_blacksheep() -> ASGIApp:
+    from dataclasses import dataclass, field
+
+    from blacksheep import Application, FromHeader, FromJSON, Response, json
+
+    @dataclass
+    class Item:
+        name: str
+        price: float
+        tags: list[str] = field(default_factory=list)
+
+    class XToken(FromHeader[str]):
+        name = "x-token"  # required: a request without it gets BlackSheep's 400
+
+    app = Application(show_error_details=False)
+    get, post = app.router.get, app.router.post
+
+    @get("/health")
+    async def health() -> Response:
+        return json({"status": "ok"})
+
+    # Taken as a string and converted by hand, as in Starlette and Litestar: BlackSheep's own
+    # answer to a bad int is a 400 with a text body, not FastAPI's 422.
+    @get("/items/{item_id}")
+    async def read_item(item_id: str) -> Response:
+        try:
+            return json({"item_id": int(item_id)})
+        except ValueError:
+            return json(int_error(["path", "item_id"], item_id), 422)
+
+    @get("/search")
+    async def search(skip: int = 0, limit: int = 10) -> Response:
+        return json({"skip": skip, "limit": limit})
+
+    @post("/items")
+    async def create_item(item: FromJSON[Item]) -> Response:
+        return json(item.value, 201)
+
+    # BlackSheep's dependency injection is a service container (rodi), resolved by type,
+    # with no per-request functions taking request data: the three functions are awaited
+    # in the handler, as in the Starlette copy.
+    async def get_token(x_token: str) -> str:
+        return x_token
+
+    async def get_user(token: str) -> dict[str, str]:
+        return {"name": "alice", "token": token}
+
+    async def get_perms(user: dict[str, str]) -> list[str]:
+        return ["read", user["name"]]
+
+    @get("/deps")
+    async def deps(x_token: XToken) -> Response:
+        perms = await get_perms(await get_user(await get_token(x_token.value)))
+        return json({"perms": perms})
+
+    def make_route(i: int) -> Callable[[int], Awaitable[Response]]:
+        async def route(item_id: int) -> Response:
+            return json({"route": i, "item_id": item_id})
+
+        return route
+
+    for i in range(100):
+        get(f"/r{i}/{{item_id}}")(make_route(i))
+
+    @get("/list")
+    async def list_items() -> Response:
+        return json(LIST_DATA)
+
+    return app  # started by the lifespan (`Application.start`), like under a server
+
+
+# --- faster-api-web ---------------------------------------------------------------------------
+
+
+def build_faster_api_web() -> ASGIApp:
+    """FastAPI's code with the import swapped, as faster-api-web offers itself as a drop-in.
+
+    Where it answers otherwise than FastAPI (it converts neither path nor query parameters
+    to `int`), the endpoint is reported as a wrong answer and not timed.
+    """
+    from _workload.peers import load_faster_api_web
+
+    faw = load_faster_api_web()
+    Depends, Faster, Header = faw.Depends, faw.Faster, faw.Header
+
+    class Item(msgspec.Struct):  # its body model is a msgspec Struct, as in FasterAPI
+        name: str
+        price: float
+        tags: list[str] = []
+
+    app = Faster(openapi_url=None)
+
+    @app.get("/health")
+    async def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/items/{item_id}")
+    async def read_item(item_id: int) -> dict[str, int]:
+        return {"item_id": item_id}
+
+    @app.get("/search")
+    async def search(skip: int = 0, limit: int = 10) -> dict[str, int]:
+        return {"skip": skip, "limit": limit}
+
+    @app.post("/items", status_code=201)
+    async def create_item(item: Item) -> Item:
+        return item
+
+    async def get_token(x_token: Annotated[str, Header()]) -> str:
+        return x_token
+
+    async def get_user(token: Annotated[str, Depends(get_token)]) -> dict[str, str]:
+        return {"name": "alice", "token": token}
+
+    async def get_perms(user: Annotated[dict[str, str], Depends(get_user)]) -> list[str]:
+        return ["read", user["name"]]
+
+    @app.get("/deps")
+    async def deps(perms: Annotated[list[str], Depends(get_perms)]) -> dict[str, Any]:
+        return {"perms": perms}
+
+    def make_route(i: int) -> Callable[[int], Awaitable[dict[str, int]]]:
+        async def route(item_id: int) -> dict[str, int]:
+            return {"route": i, "item_id": item_id}
+
+        route.__name__ = f"route{i}"
+        return route
+
+    for i in range(100):
+        app.get(f"/r{i}/{{item_id}}")(make_route(i))
+
+    @app.get("/list")
+    async def list_items() -> list[dict[str, Any]]:
+        return LIST_DATA
+
+    return app  # type: ignore[no-any-return]
+
+
 # --- raw ASGI ---------------------------------------------------------------------------------
 
 
@@ -492,78 +640,192 @@ async def lifespan_startup(app: ASGIApp) -> None:
 _LIFESPANS: list[Any] = []
 
 
+RAW, OURS, REFERENCE = "raw ASGI", "FasterAPI", "FastAPI"
+
+# Column order of the tables; every app but raw ASGI and FasterAPI is a peer.
+BUILDERS: dict[str, Callable[[], ASGIApp]] = {
+    RAW: build_raw,
+    OURS: build_fasterapi,
+    REFERENCE: build_fastapi,
+    "Starlette": build_starlette,
+    "Litestar": build_litestar,
+    "BlackSheep": build_blacksheep,
+    "faster-api-web": build_faster_api_web,
+}
+# Much slower than the rest: fewer calls per timing keep the run short.
+SLOW = ("FastAPI", "Starlette")
+
+
+def geomean(values: list[float]) -> float:
+    return math.exp(sum(math.log(v) for v in values) / len(values)) if values else float("nan")
+
+
+def answer(status: int, payload: bytes) -> str:
+    text = payload.decode("utf-8", "replace")
+    return f"{status} {text[:90] + '...' if len(text) > 90 else text}"
+
+
+async def check_answers(
+    apps: dict[str, ASGIApp], scopes: dict[str, tuple[Scope, bytes]]
+) -> dict[tuple[str, str], str]:
+    """Status and JSON body of every app on every endpoint vs FastAPI's: {(app, endpoint): why}."""
+    wrong = {}
+    for endpoint, (scope, body) in scopes.items():
+        ref_status, ref_body = await call_once(apps[REFERENCE], scope, body)
+        expected = (ref_status, msgspec.json.decode(ref_body))
+        for name, app in apps.items():
+            try:
+                status, payload = await call_once(app, scope, body)
+                got = (status, msgspec.json.decode(payload) if payload else None)
+            except Exception as exc:  # a peer that raises is a wrong answer too
+                status, payload, got = 0, repr(exc).encode(), None
+            if got != expected:
+                wrong[(name, endpoint)] = (
+                    f"answered `{answer(status, payload)}`; "
+                    f"FastAPI `{answer(ref_status, ref_body)}`"
+                )
+    return wrong
+
+
+def print_tables(
+    medians: dict[tuple[str, str], float],
+    names: list[str],
+    endpoints: list[str],
+    wrong: dict[tuple[str, str], str],
+    skipped: dict[str, str],
+) -> None:
+    peers = [n for n in names if n not in (RAW, OURS)]
+    print(
+        "| endpoint | " + " | ".join(names) + " | FasterAPI / raw | FasterAPI / FastAPI "
+        "| FasterAPI / fastest peer |"
+    )
+    print("|---|" + "---:|" * (len(names) + 3))
+    to_raw: list[float] = []
+    to_fastapi: list[float] = []
+    to_best: list[float] = []
+    behind = []
+    for endpoint in endpoints:
+        cells = [
+            f"{medians[(n, endpoint)]:,.0f}" if (n, endpoint) in medians else "wrong" for n in names
+        ]
+        ours = medians[(OURS, endpoint)]
+        r_raw = ours / medians[(RAW, endpoint)]
+        r_fa = ours / medians[(REFERENCE, endpoint)]
+        timed = [p for p in peers if (p, endpoint) in medians]
+        best = max(timed, key=lambda p: medians[(p, endpoint)])
+        r_best = ours / medians[(best, endpoint)]
+        to_raw.append(r_raw)
+        to_fastapi.append(r_fa)
+        to_best.append(r_best)
+        if r_best < 1:
+            behind.append(f"{endpoint} ({best})")
+        print(
+            f"| {endpoint} | " + " | ".join(cells) + f" | {r_raw:.2f}x | {r_fa:.1f}x "
+            f"| {r_best:.2f}x ({best}) |"
+        )
+    print(
+        "| **geomean** |"
+        + " |" * len(names)
+        + f" **{geomean(to_raw):.2f}x** | **{geomean(to_fastapi):.1f}x** | **{geomean(to_best):.2f}x** |"
+    )
+    ahead = len(endpoints) - len(behind)
+    print(
+        f"\nFasterAPI is ahead of every peer ({', '.join(peers)}) on {ahead} of "
+        f"{len(endpoints)} endpoints" + (f"; behind on {', '.join(behind)}" if behind else "") + "."
+    )
+
+    print(
+        "\nEach framework's rate as a multiple of raw ASGI's on the same endpoint (raw ASGI, no "
+        "framework at all, is the limit: 1.00x), and its geomean against raw ASGI and against "
+        "FastAPI over the endpoints it answered correctly:\n"
+    )
+    print("| framework | " + " | ".join(endpoints) + " | geomean / raw | geomean / FastAPI |")
+    print("|---|" + "---:|" * (len(endpoints) + 2))
+    for name in names[1:]:
+        cells = []
+        vs_raw: list[float] = []
+        vs_fa: list[float] = []
+        for endpoint in endpoints:
+            if (name, endpoint) not in medians:
+                cells.append("wrong")
+                continue
+            rate = medians[(name, endpoint)]
+            vs_raw.append(rate / medians[(RAW, endpoint)])
+            vs_fa.append(rate / medians[(REFERENCE, endpoint)])
+            cells.append(f"{vs_raw[-1]:.2f}x")
+        partial = (
+            f" ({len(vs_raw)} of {len(endpoints)})"
+            if vs_raw and len(vs_raw) < len(endpoints)
+            else ""
+        )
+        means = (
+            [f"{geomean(vs_raw):.2f}x{partial}", f"{geomean(vs_fa):.1f}x{partial}"]
+            if vs_raw
+            else ["-", "-"]
+        )
+        print(f"| {name} | " + " | ".join(cells + means) + " |")
+
+    if wrong:
+        print("\nWrong answers (not timed):\n")
+        for (name, endpoint), why in wrong.items():
+            print(f"- {name} `{endpoint}`: {why}")
+    if skipped:
+        print("\nNot measured:\n")
+        for name, why in skipped.items():
+            print(f"- {name}: {why}")
+
+
 async def main_async(quick: bool) -> int:
-    builders = {
-        "raw ASGI": build_raw,
-        "FasterAPI": build_fasterapi,
-        "FastAPI": build_fastapi,
-        "Starlette": build_starlette,
-        "Litestar": build_litestar,
-    }
     apps: dict[str, ASGIApp] = {}
-    for name, build in builders.items():
+    skipped: dict[str, str] = {}
+    for name, build in BUILDERS.items():
         try:
             apps[name] = build()
-        except ImportError as exc:
-            print(f"skipping {name}: {exc}", file=sys.stderr)
-    for app in apps.values():
-        await lifespan_startup(app)
-    if "FastAPI" not in apps:
+        except Exception as exc:  # a peer that cannot be built is reported, never fatal
+            skipped[name] = str(exc) or type(exc).__name__
+            print(f"skipping {name}: {skipped[name]}", file=sys.stderr)
+    missing = [n for n in (RAW, OURS, REFERENCE) if n not in apps]
+    if missing:
         print(
-            "FastAPI is required as the reference (pip install -r benchmarks/requirements.txt)",
+            f"{', '.join(missing)} could not be built; FastAPI is the reference "
+            "(pip install -r benchmarks/requirements.txt)",
             file=sys.stderr,
         )
         return 1
+    for app in apps.values():
+        await lifespan_startup(app)
 
     scopes = {
         name: (make_scope(method, path, query, headers, body), body)
         for name, method, path, query, body, headers in ENDPOINTS
     }
-    # Correctness first: every app must answer exactly what FastAPI answers.
-    failures = []
-    for endpoint, (scope, body) in scopes.items():
-        ref_status, ref_body = await call_once(apps["FastAPI"], scope, body)
-        expected = (ref_status, msgspec.json.decode(ref_body))
-        for name, app in apps.items():
-            status, payload = await call_once(app, scope, body)
-            got = (status, msgspec.json.decode(payload) if payload else None)
-            if got != expected:
-                failures.append(f"{name} {endpoint}: {got!r} != FastAPI's {expected!r}")
-    if failures:
-        print("\n".join(failures), file=sys.stderr)
+    # Correctness first: an app is timed only on the endpoints where it answers exactly what
+    # FastAPI answers. A peer's wrong answer is reported; FasterAPI's (or raw ASGI's) fails.
+    wrong = await check_answers(apps, scopes)
+    fatal = {key: why for key, why in wrong.items() if key[0] in (RAW, OURS)}
+    if fatal:
+        for (name, endpoint), why in fatal.items():
+            print(f"{name} {endpoint}: {why}", file=sys.stderr)
         return 1
 
     rounds, n = (3, 400) if quick else (7, 3000)
-    results: dict[tuple[str, str], list[float]] = {(a, e): [] for a in apps for e in scopes}
+    results: dict[tuple[str, str], list[float]] = {
+        (a, e): [] for a in apps for e in scopes if (a, e) not in wrong
+    }
     for _ in range(rounds):
         for endpoint, (scope, body) in scopes.items():
-            order = list(apps)
+            order = [a for a in apps if (a, endpoint) not in wrong]
             random.shuffle(order)
             for name in order:
-                # FastAPI and Starlette are much slower: fewer calls keep the run short.
-                calls = n if name in ("raw ASGI", "FasterAPI", "Litestar") else max(n // 4, 100)
+                calls = max(n // 4, 100) if name in SLOW else n
                 gc.collect()
                 results[(name, endpoint)].append(await time_calls(apps[name], scope, body, calls))
     medians = {key: statistics.median(values) for key, values in results.items()}
 
-    names = list(apps)
     print(
         f"Requests per second of CPU time (median of {rounds} interleaved rounds, in-process ASGI calls; Python {sys.version.split()[0]})\n"
     )
-    print("| endpoint | " + " | ".join(names) + " | FasterAPI / raw | FasterAPI / FastAPI |")
-    print("|---|" + "---:|" * (len(names) + 2))
-    ratio_raw: list[float] = []
-    ratio_fastapi: list[float] = []
-    for endpoint in scopes:
-        cells = [f"{medians[(name, endpoint)]:,.0f}" for name in names]
-        r_raw = medians[("FasterAPI", endpoint)] / medians[("raw ASGI", endpoint)]
-        r_fa = medians[("FasterAPI", endpoint)] / medians[("FastAPI", endpoint)]
-        ratio_raw.append(r_raw)
-        ratio_fastapi.append(r_fa)
-        print(f"| {endpoint} | " + " | ".join(cells) + f" | {r_raw:.2f}x | {r_fa:.1f}x |")
-    geo_raw = math.exp(sum(math.log(r) for r in ratio_raw) / len(ratio_raw))
-    geo_fa = math.exp(sum(math.log(r) for r in ratio_fastapi) / len(ratio_fastapi))
-    print("| **geomean** |" + " |" * len(names) + f" **{geo_raw:.2f}x** | **{geo_fa:.1f}x** |")
+    print_tables(medians, list(apps), list(scopes), wrong, skipped)
     for task in _LIFESPANS:
         task.cancel()
     return 0
