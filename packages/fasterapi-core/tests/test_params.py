@@ -66,7 +66,7 @@ def make_app() -> Faster:
         g: Annotated[int, Query(gt=0, le=10)] = 5,
         s: Annotated[str, Query(min_length=3, max_length=5, pattern="^a")] = "abc",
         m: int = Query(0, multiple_of=3),
-        r: str = Query("ab", regex="^a"),
+        r: str = Query("ab", pattern="^a"),
         lt: float = Query(0, lt=1, ge=-1),
     ) -> dict[str, Any]:
         return {"g": g, "s": s, "m": m, "r": r, "lt": lt}

@@ -7,6 +7,8 @@ which the route compiler reads once at registration.
 
 from __future__ import annotations
 
+import sys
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -17,6 +19,7 @@ __all__ = (
     "CookieInfo",
     "Depends",
     "DependsInfo",
+    "FastAPIDeprecationWarning",
     "File",
     "FileInfo",
     "Form",
@@ -31,6 +34,13 @@ __all__ = (
     "Security",
     "SecurityInfo",
 )
+
+
+class FastAPIDeprecationWarning(UserWarning):
+    """A deprecated argument was used (`regex=`, `example=`): FastAPI's warning class.
+
+    A `UserWarning`, not a `DeprecationWarning`, so that it shows by default.
+    """
 
 
 class _Required:
@@ -110,6 +120,18 @@ class ParamInfo:
         json_schema_extra: dict[str, Any] | None = None,
         **extra: Any,
     ) -> None:
+        if example is not Undefined:
+            warnings.warn(
+                "`example` has been deprecated, please use `examples` instead",
+                category=FastAPIDeprecationWarning,
+                stacklevel=_caller_level(),
+            )
+        if regex is not None:
+            warnings.warn(
+                "`regex` has been deprecated, please use `pattern` instead",
+                category=FastAPIDeprecationWarning,
+                stacklevel=_caller_level(),
+            )
         if default is ...:
             default = Undefined
         if default is not Undefined and default_factory is not None:
@@ -151,6 +173,20 @@ class ParamInfo:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.default!r})"
+
+
+def _caller_level() -> int:
+    """The `stacklevel` pointing a warning at the code that called `Query(...)` & co.
+
+    The stack is warn <- ParamInfo.__init__ <- subclass __init__s <- Query() <- user code;
+    its depth varies with the subclass, so count the frames inside this module.
+    """
+    frame = sys._getframe(1)
+    level = 1
+    while frame is not None and frame.f_globals.get("__name__") == __name__:
+        frame = frame.f_back  # type: ignore[assignment]
+        level += 1
+    return level
 
 
 class PathInfo(ParamInfo):

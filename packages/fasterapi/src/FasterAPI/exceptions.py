@@ -13,7 +13,11 @@ from fasterapi_core import WebSocketRequestValidationError as WebSocketRequestVa
 # The common base of the validation errors is in core's public `exceptions` module only.
 from fasterapi_core.exceptions import ValidationException as ValidationException
 
+# FastAPI's own warning class for deprecated arguments (`Query(regex=...)`), defined with them.
+from fasterapi_core.params import FastAPIDeprecationWarning as FastAPIDeprecationWarning
+
 __all__ = (
+    "FastAPIDeprecationWarning",
     "FastAPIError",
     "HTTPException",
     "RequestValidationError",

@@ -238,8 +238,7 @@ CASES = [
         "put",
         "/items/1",
         {"json": [1]},
-        "a non-object body for a pydantic model gives type 'model_type' with ctx (FastAPI: "
-        "'model_attributes_type', 'Input should be a valid dictionary or object to extract fields from')",
+        None,
     ),
     ("test_pydantic_models", "build", "post", "/out/", {"json": {"name": "a", "price": 1}}, None),
     (

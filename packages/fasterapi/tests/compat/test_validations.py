@@ -253,11 +253,6 @@ def test_openapi_hidden_parameter_keeps_422(fw):
     assert list(responses) == ["200", "422"]
 
 
-@pytest.mark.gap(
-    "with ge=0.5 and multiple_of=0.5, the value 0.25 is reported as 'greater_than_equal'; "
-    "pydantic checks multiple_of first, so FastAPI reports 'multiple_of' ('Input should be a "
-    "multiple of 0.5', ctx {'multiple_of': 0.5})"
-)
 def test_multiple_of_checked_first(fw):
     app = fw.FastAPI()
 
@@ -310,11 +305,6 @@ def test_deprecated_regex_still_validates(fw):
     assert response.json()["detail"][0]["type"] == "string_pattern_mismatch"
 
 
-@pytest.mark.gap(
-    "Query(regex=...) and Query(example=...) emit no warning; FastAPI emits "
-    "FastAPIDeprecationWarning (a UserWarning): '`regex` has been deprecated, please use "
-    "`pattern` instead' / '`example` has been deprecated, please use `examples` instead'"
-)
 def test_deprecated_param_arguments_warn(fw):
     with pytest.warns(UserWarning, match="`regex` has been deprecated"):
         fw.Query(regex="^x$")

@@ -583,8 +583,10 @@ def _model_decoder(tp: Any) -> tuple[Callable[[bytes], Any], Callable[[Any], Any
     if _is_pydantic(tp):
         model = strip_optional(tp)
 
+        # FastAPI validates with from_attributes=True: a non-object body is
+        # 'model_attributes_type' (not 'model_type').
         def validate(obj: Any) -> Any:
-            return model.model_validate(obj)
+            return model.model_validate(obj, from_attributes=True)
 
         def decode(data: bytes) -> Any:
             return validate(msgspec.json.decode(data))
@@ -597,18 +599,59 @@ def _model_decoder(tp: Any) -> tuple[Callable[[bytes], Any], Callable[[Any], Any
         adapter = TypeAdapter(tp)
 
         def validate_any(obj: Any) -> Any:
-            return adapter.validate_python(obj)
+            return adapter.validate_python(obj, from_attributes=True)
 
         def decode_any(data: bytes) -> Any:
             return validate_any(msgspec.json.decode(data))
 
         return decode_any, validate_any
     decoder = msgspec.json.Decoder(tp, strict=False)
+    fill = _dataclass_filler(tp)
+    if fill is not None:
+        decode_dataclass = decoder.decode
+
+        def decode_filled(data: bytes) -> Any:
+            return fill(decode_dataclass(data))
+
+        def convert_filled(obj: Any) -> Any:
+            return fill(msgspec.convert(obj, tp, strict=False))
+
+        return decode_filled, convert_filled
 
     def convert(obj: Any) -> Any:
         return msgspec.convert(obj, tp, strict=False)
 
     return decoder.decode, convert
+
+
+def _dataclass_filler(tp: Any) -> Callable[[Any], Any] | None:
+    """For a dataclass with plain defaults: a function setting the defaults msgspec left out.
+
+    msgspec does not store a plain default it did not receive in the instance's `__dict__`
+    (the class attribute answers reads), so `vars(item)` and encoders that walk `__dict__`
+    miss those fields; FastAPI's instance has them all. None for every other type.
+    """
+    tp = strip_optional(tp)
+    if not (is_class(tp) and dataclasses.is_dataclass(tp)) or not hasattr(tp, "__dict__"):
+        return None
+    if "__slots__" in vars(tp):
+        return None  # slotted dataclasses have no __dict__ and msgspec sets every slot
+    defaults = tuple(
+        (f.name, f.default) for f in dataclasses.fields(tp) if f.default is not dataclasses.MISSING
+    )
+    if not defaults:
+        return None
+
+    def fill(obj: Any) -> Any:
+        # PERF: a dict check per defaulted field, only for dataclass bodies with plain defaults.
+        if obj is not None:
+            attrs = obj.__dict__
+            for name, default in defaults:
+                if name not in attrs:
+                    attrs[name] = default
+        return obj
+
+    return fill
 
 
 def _pydantic_errors(exc: Exception, prefix: list[Any]) -> list[dict[str, Any]]:
@@ -658,6 +701,11 @@ def _json_body_plan(fields: list[Field], embed: bool) -> BodyPlan:
             except msgspec.ValidationError as exc:
                 # The slow path: report every field's error, as pydantic does.
                 data = ctx.json_body = _decode_any(body)
+                if data is _ABSENT:
+                    # msgspec stopped at a type mismatch before the end of a malformed body
+                    # (`[` for an object): FastAPI decodes first and reports 'json_invalid'.
+                    ctx.json_body = None
+                    raise RequestValidationError([json_invalid(body, exc)], body=None) from None
                 wrong_type = object_type_error(model_type, data, ["body"])
                 every = all_field_errors(model_type, data, ["body"])
                 if wrong_type is not None:
@@ -665,7 +713,7 @@ def _json_body_plan(fields: list[Field], embed: bool) -> BodyPlan:
                 elif every:
                     ctx.body_errors.extend(every)
                 else:
-                    ctx.body_errors.extend(validation_errors(exc, ["body"], data))
+                    ctx.body_errors.extend(validation_errors(exc, ["body"], data, field.annotation))
                 return
             except (msgspec.DecodeError, RecursionError, UnicodeDecodeError) as exc:
                 raise RequestValidationError([json_invalid(body, exc)], body=None) from None
@@ -689,7 +737,15 @@ def _json_body_plan(fields: list[Field], embed: bool) -> BodyPlan:
         _, convert = _model_decoder(field.annotation)
         check = make_checks(field.info) if not _is_model(field.annotation) else None
         converters.append(
-            (field.name, field.alias, field.required, _default_getter(field), convert, check)
+            (
+                field.name,
+                field.alias,
+                field.required,
+                _default_getter(field),
+                convert,
+                check,
+                field.annotation,
+            )
         )
 
     def read_embedded(ctx: Context, body: bytes) -> None:
@@ -701,7 +757,7 @@ def _json_body_plan(fields: list[Field], embed: bool) -> BodyPlan:
                 raise RequestValidationError([json_invalid(body, exc)], body=None) from None
         values = ctx.body_values
         ctx.json_body = data
-        for name, alias, required, get_default, convert, check in converters:
+        for name, alias, required, get_default, convert, check, annotation in converters:
             try:
                 raw = data.get(alias, _ABSENT) if data is not None else _ABSENT
             except AttributeError:
@@ -722,7 +778,7 @@ def _json_body_plan(fields: list[Field], embed: bool) -> BodyPlan:
             try:
                 value = convert(raw)
             except msgspec.ValidationError as exc:
-                ctx.body_errors.extend(validation_errors(exc, ["body", alias], raw))
+                ctx.body_errors.extend(validation_errors(exc, ["body", alias], raw, annotation))
                 continue
             except Exception as exc:
                 if _is_validation_error(exc):
@@ -744,10 +800,11 @@ _ABSENT: Any = object()
 
 
 def _decode_any(body: bytes) -> Any:
+    """The body decoded without a type, or `_ABSENT` when it is not JSON."""
     try:
         return msgspec.json.decode(body)
     except (msgspec.DecodeError, RecursionError, UnicodeDecodeError):
-        return None
+        return _ABSENT
 
 
 def _media_type(fields: list[Field]) -> str:

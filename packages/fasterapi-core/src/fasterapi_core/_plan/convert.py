@@ -369,10 +369,7 @@ def make_checks(info: Any, *, is_list: bool = False) -> Callable[[Any], None] | 
     if info is None:
         return None
     checks: list[Callable[[Any], None]] = []
-    for attr, kind, template, test in _NUMBER_CHECKS:
-        bound = getattr(info, attr, None)
-        if bound is not None and not is_list:
-            checks.append(_number_check(bound, attr, kind, template.format(bound), test))
+    # pydantic checks multiple_of before the bounds: the first failure is the one reported.
     multiple = getattr(info, "multiple_of", None)
     if multiple is not None and not is_list:
         msg = f"Input should be a multiple of {multiple}"
@@ -382,6 +379,10 @@ def make_checks(info: Any, *, is_list: bool = False) -> Callable[[Any], None] | 
                 raise Invalid("multiple_of", msg, {"multiple_of": m})
 
         checks.append(check_multiple)
+    for attr, kind, template, test in _NUMBER_CHECKS:
+        bound = getattr(info, attr, None)
+        if bound is not None and not is_list:
+            checks.append(_number_check(bound, attr, kind, template.format(bound), test))
     min_length = getattr(info, "min_length", None)
     max_length = getattr(info, "max_length", None)
     if min_length is not None:

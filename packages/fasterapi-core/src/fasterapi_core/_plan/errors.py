@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import json
 import re
+import types
+import typing
 from typing import Any
 
 import msgspec
 
-__all__ = ("json_invalid", "validation_errors")
+__all__ = ("json_invalid", "union_errors", "validation_errors")
 
 _PATH_TOKEN = re.compile(r"\.([^.\[]+)|\[(\d+)\]|\['((?:[^'\\]|\\.)*)'\]|\[(\.\.\.)\]")
 _ANY_KEY: Any = object()
@@ -257,7 +259,10 @@ def _convert_one(message: str, prefix: list[Any], data: Any) -> dict[str, Any]:
 
 
 def validation_errors(
-    exc: msgspec.ValidationError, prefix: list[Any], data: Any = _MISSING_VALUE
+    exc: msgspec.ValidationError,
+    prefix: list[Any],
+    data: Any = _MISSING_VALUE,
+    tp: Any = None,
 ) -> list[dict[str, Any]]:
     """FastAPI error dicts for a msgspec `ValidationError`.
 
@@ -265,14 +270,57 @@ def validation_errors(
         exc: The error msgspec raised (msgspec stops at the first problem: one dict).
         prefix: The location of the validated value, e.g. `["body"]` or `["body", "item"]`.
         data: The decoded input, to report the offending value as `input`.
+        tp: The type `data` was validated against, when known: a union failing as a whole
+            gets one error per member, as pydantic reports it.
     """
+    if tp is not None and data is not _MISSING_VALUE and " - at `" not in str(exc):
+        per_member = union_errors(tp, data, prefix)
+        if per_member:
+            return per_member
     return [_convert_one(str(exc), prefix, data)]
+
+
+def _union_tag(tp: Any) -> str | None:
+    """pydantic's name of a union member in error locations (`int`, `list[int]`, `Item`)."""
+    if isinstance(tp, type) and typing.get_origin(tp) is None:
+        return tp.__name__
+    origin = typing.get_origin(tp)
+    if isinstance(origin, type):
+        tags = [_union_tag(arg) for arg in typing.get_args(tp)]
+        if all(tags):
+            return f"{origin.__name__}[{','.join(typing.cast('list[str]', tags))}]"
+    return None
+
+
+def union_errors(tp: Any, data: Any, prefix: list[Any]) -> list[dict[str, Any]]:
+    """One error per member of the union `tp` that `data` failed, located under the member's
+    name (`[..., "int"]`, `[..., "str"]`) as pydantic does; empty when `tp` is no union or a
+    member cannot be checked on its own."""
+    origin = typing.get_origin(tp)
+    if origin is not typing.Union and origin is not types.UnionType:
+        return []
+    members = [arg for arg in typing.get_args(tp) if arg is not type(None)]
+    if len(members) < 2:
+        return []  # `X | None`: pydantic reports X's error without a member name
+    errors: list[dict[str, Any]] = []
+    for member in members:
+        tag = _union_tag(member)
+        if tag is None:
+            return []
+        try:
+            msgspec.convert(data, member, strict=False)
+        except msgspec.ValidationError as exc:
+            errors.append(_convert_one(str(exc), [*prefix, tag], data))
+        except TypeError:  # pragma: no cover - such a union has no msgspec decoder either
+            return []
+        else:
+            return []  # a member accepts the value: msgspec's error was about something else
+    return errors
 
 
 def _model_fields(model: Any) -> list[tuple[str, Any, bool]] | None:
     """`(wire name, type, required)` of each field of a Struct, dataclass or TypedDict."""
     import dataclasses
-    import typing
 
     if isinstance(model, type) and issubclass(model, msgspec.Struct):
         return [(f.encode_name, f.type, f.required) for f in msgspec.structs.fields(model)]
@@ -315,7 +363,7 @@ def all_field_errors(model: Any, data: Any, prefix: list[Any]) -> list[dict[str,
         try:
             msgspec.convert(data[name], tp, strict=False)
         except msgspec.ValidationError as exc:
-            errors.extend(validation_errors(exc, [*prefix, name], data[name]))
+            errors.extend(validation_errors(exc, [*prefix, name], data[name], tp))
         except TypeError:  # pragma: no cover - a field type msgspec cannot convert alone
             return []
     return errors

@@ -1,0 +1,250 @@
+"""Validation error details matching pydantic v2 / FastAPI: union members, constraint order,
+malformed JSON, non-object bodies, dataclass defaults, deprecated arguments."""
+
+import dataclasses
+import warnings
+from typing import Annotated, Any, Literal
+
+import msgspec
+import pytest
+
+from fasterapi_core import Body, Faster, Query
+from fasterapi_core._plan.errors import union_errors
+from fasterapi_core.params import FastAPIDeprecationWarning
+from fasterapi_testing import TestClient
+
+
+@dataclasses.dataclass
+class Item:
+    name: str
+    price: float
+    description: str | None = None
+    tags: list[str] = dataclasses.field(default_factory=list)
+
+
+@dataclasses.dataclass(slots=True)
+class Slotted:
+    name: str
+    note: str = "n"
+
+
+class Point(msgspec.Struct):
+    x: int
+
+
+def make_app() -> Faster:
+    app = Faster()
+
+    @app.post("/union")
+    def union(v: Annotated[int | str, Body(embed=True)]) -> dict[str, Any]:
+        return {"v": v, "type": type(v).__name__}
+
+    @app.post("/optional-union")
+    def optional_union(v: Annotated[int | str | None, Body(embed=True)] = None) -> Any:
+        return v
+
+    @app.post("/union-body")
+    def union_body(v: int | list[int]) -> Any:
+        return v
+
+    @app.get("/multiple")
+    def multiple(x: Annotated[float, Query(ge=0.5, le=10, multiple_of=0.5)] = 1.0) -> float:
+        return x
+
+    @app.post("/items")
+    def create(item: Item) -> dict[str, Any]:
+        return vars(item)
+
+    @app.post("/items-embedded")
+    def create_embedded(item: Annotated[Item, Body(embed=True)]) -> dict[str, Any]:
+        return vars(item)
+
+    @app.post("/slotted")
+    def slotted(s: Slotted) -> dict[str, Any]:
+        return {"name": s.name, "note": s.note}
+
+    @app.post("/point")
+    def point(p: Point) -> int:
+        return p.x
+
+    return app
+
+
+@pytest.fixture(scope="module")
+def client() -> TestClient:
+    return TestClient(make_app())
+
+
+def test_union_field_reports_one_error_per_member(client: TestClient) -> None:
+    assert client.post("/union", json={"v": 5}).json() == {"v": 5, "type": "int"}
+    assert client.post("/union", json={"v": "5"}).json() == {"v": "5", "type": "str"}
+    response = client.post("/union", json={"v": [1]})
+    assert response.status_code == 422
+    assert response.json()["detail"] == [
+        {
+            "type": "int_type",
+            "loc": ["body", "v", "int"],
+            "msg": "Input should be a valid integer",
+            "input": [1],
+        },
+        {
+            "type": "string_type",
+            "loc": ["body", "v", "str"],
+            "msg": "Input should be a valid string",
+            "input": [1],
+        },
+    ]
+
+
+def test_optional_union_member_errors_skip_none(client: TestClient) -> None:
+    assert client.post("/optional-union", json={"v": None}).json() is None
+    response = client.post("/optional-union", json={"v": {"a": 1}})
+    assert [e["loc"] for e in response.json()["detail"]] == [
+        ["body", "v", "int"],
+        ["body", "v", "str"],
+    ]
+
+
+def test_top_level_union_body_names_generic_members(client: TestClient) -> None:
+    assert client.post("/union-body", json=[1, 2]).json() == [1, 2]
+    response = client.post("/union-body", json="x")
+    assert response.status_code == 422
+    assert [(e["type"], e["loc"]) for e in response.json()["detail"]] == [
+        ("int_parsing", ["body", "int"]),
+        ("list_type", ["body", "list[int]"]),
+    ]
+
+
+def test_union_errors_helper_edges() -> None:
+    assert union_errors(int, "x", ["body"]) == []  # not a union
+    assert union_errors(int | None, None, ["body"]) == []
+    assert union_errors(int | float, 1, ["body"]) == []  # a member accepts it
+    assert union_errors(int | None, "x", ["body"]) == []
+    both = union_errors(int | str | None, [1], ["body"])
+    assert [e["loc"] for e in both] == [["body", "int"], ["body", "str"]]
+
+    assert union_errors(int | Literal["a"], "x", ["body"]) == []  # no member name known
+
+
+def test_multiple_of_is_checked_before_bounds(client: TestClient) -> None:
+    assert client.get("/multiple", params={"x": "1.5"}).json() == 1.5
+    response = client.get("/multiple", params={"x": "0.25"})
+    assert response.json()["detail"] == [
+        {
+            "type": "multiple_of",
+            "loc": ["query", "x"],
+            "msg": "Input should be a multiple of 0.5",
+            "input": "0.25",
+            "ctx": {"multiple_of": 0.5},
+        }
+    ]
+    assert client.get("/multiple", params={"x": "11"}).json()["detail"][0]["type"] == (
+        "less_than_equal"
+    )
+
+
+@pytest.mark.parametrize("path", ["/items", "/point"])
+def test_truncated_json_is_json_invalid(client: TestClient, path: str) -> None:
+    response = client.post(path, content=b"[", headers={"content-type": "application/json"})
+    assert response.status_code == 422
+    assert response.json() == {
+        "detail": [
+            {
+                "type": "json_invalid",
+                "loc": ["body", 1],
+                "msg": "JSON decode error",
+                "input": {},
+                "ctx": {"error": "Expecting value"},
+            }
+        ]
+    }
+
+
+def test_dataclass_body_has_every_default_field(client: TestClient) -> None:
+    expected = {"name": "a", "price": 1.0, "description": None, "tags": []}
+    assert client.post("/items", json={"name": "a", "price": 1}).json() == expected
+    embedded = client.post("/items-embedded", json={"item": {"name": "a", "price": 1}})
+    assert embedded.json() == expected
+    sent = client.post("/items", json={"name": "a", "price": 1, "description": "d"})
+    assert sent.json()["description"] == "d"
+    assert client.post("/slotted", json={"name": "s"}).json() == {"name": "s", "note": "n"}
+
+
+def test_dataclass_body_error_still_reported(client: TestClient) -> None:
+    response = client.post("/items", json={"name": "a"})
+    assert response.json()["detail"] == [
+        {
+            "type": "missing",
+            "loc": ["body", "price"],
+            "msg": "Field required",
+            "input": {"name": "a"},
+        }
+    ]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"regex": "^x$"}, "`regex` has been deprecated, please use `pattern` instead"),
+        ({"example": 1}, "`example` has been deprecated, please use `examples` instead"),
+    ],
+)
+def test_deprecated_arguments_warn(kwargs: dict[str, Any], message: str) -> None:
+    with pytest.warns(FastAPIDeprecationWarning, match=message) as record:
+        Query(**kwargs)
+    assert issubclass(FastAPIDeprecationWarning, UserWarning)
+    assert record[0].filename == __file__  # points at the caller, not at params.py
+
+
+def test_deprecated_regex_still_validates() -> None:
+    app = Faster()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FastAPIDeprecationWarning)
+
+        @app.get("/r")
+        def read(v: str = Query(regex="^x")) -> str:
+            return v
+
+    client = TestClient(app)
+    assert client.get("/r", params={"v": "xy"}).json() == "xy"
+    assert client.get("/r", params={"v": "y"}).json()["detail"][0]["type"] == (
+        "string_pattern_mismatch"
+    )
+
+
+def test_no_warning_without_deprecated_arguments() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        Query(pattern="^x$", examples=[1])
+
+
+def test_pydantic_body_not_an_object_is_model_attributes_type() -> None:
+    base_model: Any = pytest.importorskip("pydantic").BaseModel
+
+    class Model(base_model):  # type: ignore[misc]
+        a: int
+
+    app = Faster()
+
+    @app.put("/m")
+    def put(m: Model) -> int:
+        return m.a
+
+    @app.put("/many")
+    def put_many(m: list[Model]) -> int:
+        return len(m)
+
+    client = TestClient(app)
+    assert client.put("/m", json={"a": 1}).json() == 1
+    assert client.put("/m", json=[1]).json() == {
+        "detail": [
+            {
+                "type": "model_attributes_type",
+                "loc": ["body"],
+                "msg": "Input should be a valid dictionary or object to extract fields from",
+                "input": [1],
+            }
+        ]
+    }
+    many = client.put("/many", json=[[1]]).json()["detail"]
+    assert [(e["type"], e["loc"]) for e in many] == [("model_attributes_type", ["body", 0])]
