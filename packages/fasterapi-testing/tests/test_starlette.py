@@ -125,10 +125,16 @@ def test_starlette_app() -> None:
 
 
 def test_starlette_behind_a_root_path() -> None:
+    # The same answers as Starlette's own TestClient: `request.url` is the request's
+    # path, `url_for` puts the root_path in front.
     with TestClient(app, root_path="/api") as client:
         data = client.get("/").json()
-    assert data["url"] == "http://testserver/api/"
+        # A path that already carries the prefix (uvicorn's convention) routes the same.
+        prefixed = client.get("/api/").json()
+    assert data["url"] == "http://testserver/"
     assert data["for"] == "http://testserver/api/"
+    assert prefixed["url"] == "http://testserver/api/"
+    assert prefixed["for"] == "http://testserver/api/"
 
 
 def test_starlette_500_without_raising() -> None:

@@ -47,8 +47,6 @@ class Server:
     def scope(self, request: httpx.Request, kind: str = "http") -> Scope:
         """The connection scope a real server would build for `request`."""
         url = request.url
-        raw_path = url.raw_path.partition(b"?")[0]
-        root = self.root_path
         scheme = url.scheme
         return {
             "type": kind,
@@ -58,10 +56,12 @@ class Server:
             "scheme": scheme,
             "server": (url.host, url.port or DEFAULT_PORTS.get(scheme, 80)),
             "client": self.client,
-            # Like uvicorn --root-path: the path the app sees includes the mount point.
-            "root_path": root,
-            "path": root + url.path if root else url.path,
-            "raw_path": root.encode() + raw_path if root else raw_path,
+            # As Starlette's TestClient: `root_path` rides alongside and `path` is the
+            # request's own path (uvicorn --root-path would prefix `path` with it instead;
+            # an app that strips a `root_path` prefix only when present handles both).
+            "root_path": self.root_path,
+            "path": url.path,
+            "raw_path": url.raw_path.partition(b"?")[0],
             "query_string": url.query,
             "headers": [(key.lower(), value) for key, value in request.headers.raw],
             "state": self.state.copy(),

@@ -111,7 +111,8 @@ class TestClient(_ClientBase, httpx.Client):
             same object). When False, the test gets a 500 response instead (if the
             response had not started).
         root_path: The ASGI `root_path`, as a server behind a path-prefixing proxy
-            sets it (the app's `path` includes it, as with uvicorn `--root-path`).
+            sets it. As with Starlette's TestClient, the scope's `path` stays the
+            request's path (uvicorn `--root-path` would put the prefix in front).
         headers: Headers sent with every request (`user-agent` is "testclient").
         cookies: Cookies sent with every request; cookies the app sets are kept.
         follow_redirects: Follow redirects (to the same app) by default.

@@ -377,11 +377,6 @@ def test_responses_with_media_types(fw):
     }
 
 
-@pytest.mark.gap(
-    "TestClient(app, root_path='/api/v1') (fasterapi_testing) sends scope path '/api/v1/app', "
-    "so request.url is 'http://testserver/api/v1/app'; Starlette's TestClient, used by "
-    "FastAPI, keeps scope path '/app' and request.url 'http://testserver/app'"
-)
 def test_test_client_root_path(fw):
     app = fw.FastAPI()
 
