@@ -1,14 +1,19 @@
-"""Requests per second over real HTTP: FasterAPI vs FastAPI vs raw ASGI, each on its server.
+"""Requests per second over real HTTP: FasterAPI vs FastAPI, BlackSheep, faster-api-web and
+raw ASGI, each on its server.
 
     python benchmarks/bench_http.py [--quick] [--seconds S] [--rounds N]
 
-Four servers run the standard workload of `bench_core.py` (same apps, imported from there)
+Six servers run the standard workload of `bench_core.py` (same apps, imported from there)
 on 127.0.0.1, each pinned to the first core; the load generator runs on the second core:
 
-    FasterAPI/uvicorn   `fasterapi run` (our CLI: uvicorn + uvloop + httptools, 1 worker)
-    FasterAPI/granian   `fasterapi run --server granian`, same app
-    FastAPI/uvicorn     FastAPI on uvicorn with uvloop + httptools, 1 worker (the reference)
-    raw/uvicorn         the hand-written raw ASGI app on the same uvicorn (the limit)
+    FasterAPI/uvicorn       `fasterapi run` (our CLI: uvicorn + uvloop + httptools, 1 worker)
+    FasterAPI/granian       `fasterapi run --server granian`, same app
+    FastAPI/uvicorn         FastAPI on uvicorn with uvloop + httptools, 1 worker (the reference)
+    BlackSheep/uvicorn      BlackSheep on the same uvicorn
+    faster-api-web/uvicorn  faster-api-web on the same uvicorn (only with $FASTER_API_WEB_PATH)
+    raw/uvicorn             the hand-written raw ASGI app on the same uvicorn (the limit)
+
+(Starlette and Litestar are measured in process only, by `bench_core.py`.)
 
 Load: `wrk -t1` if it is installed, else the asyncio generator in `_workload/loadgen.py`
 (the header line says which), HTTP/1.1 keep-alive, 64 connections, a fixed time per cell.
@@ -36,6 +41,7 @@ import msgspec
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _workload.loadgen import LoadResult, generator_name, raw_request, run_load
+from _workload.peers import faster_api_web_path
 from _workload.servers import Server, fasterapi_cmd, free_port, uvicorn_cmd
 from bench_core import ENDPOINTS
 
@@ -52,8 +58,13 @@ def server_specs() -> list[tuple[str, list[str], int]]:
         ("FasterAPI/uvicorn", lambda p: fasterapi_cmd("fasterapi", p)),
         ("FasterAPI/granian", lambda p: fasterapi_cmd("fasterapi", p, server="granian")),
         (REFERENCE, lambda p: uvicorn_cmd("fastapi", p)),
+        ("BlackSheep/uvicorn", lambda p: uvicorn_cmd("blacksheep", p)),
+        ("faster-api-web/uvicorn", lambda p: uvicorn_cmd("faster_api_web", p)),
         (LIMIT, lambda p: uvicorn_cmd("raw", p)),
     ):
+        if name.startswith("faster-api-web") and faster_api_web_path() is None:
+            print(f"skipping {name}: FASTER_API_WEB_PATH is not set", file=sys.stderr)
+            continue
         port = free_port()
         specs.append((name, make(port), port))
     return specs

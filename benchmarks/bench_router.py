@@ -36,6 +36,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from _workload.peers import version
+
 from fasterapi_router import RadixRouter
 
 SIZES = (10, 100, 1_000, 10_000)
@@ -276,10 +278,9 @@ def fmt_ratio(a: float | None, b: float | None) -> str:
 
 
 def _version(dist: str) -> str:
-    try:
-        return importlib.metadata.version(dist)
-    except importlib.metadata.PackageNotFoundError:
+    if dist == "faster-api-web" and FAW is None:
         return "(not installed)"
+    return version(dist)  # faster-api-web's is read from $FASTER_API_WEB_PATH when set
 
 
 def main() -> int:

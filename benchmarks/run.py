@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import importlib.metadata
 import os
 import platform
 import subprocess
 import sys
 from pathlib import Path
+
+from _workload.peers import version as _version
 
 HERE = Path(__file__).parent
 
@@ -44,7 +45,7 @@ def main() -> int:
     header = (
         f"# Benchmark run {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC\n\n"
         f"Python {platform.python_version()} on {platform.machine()}, {platform.system()}; "
-        f"quick={args.quick}\n"
+        f"quick={args.quick}; " + ", ".join(f"{d} {_version(d)}" for d in VERSIONED) + "\n"
     )
     out = [header]
     sections: dict[str, str] = {}
@@ -75,7 +76,17 @@ README_SECTIONS = {
     "bench_http": "Over HTTP on 127.0.0.1 (server on one core, load generator on the other)",
     "bench_scale": "Scale: startup, memory, uploads and downloads",
 }
-VERSIONED = ("fasterapi-core", "fastapi", "starlette", "litestar", "msgspec", "uvicorn", "granian")
+VERSIONED = (
+    "fasterapi-core",
+    "fastapi",
+    "starlette",
+    "litestar",
+    "blacksheep",
+    "faster-api-web",
+    "msgspec",
+    "uvicorn",
+    "granian",
+)
 
 
 def _cpu_model() -> str:
@@ -86,13 +97,6 @@ def _cpu_model() -> str:
     except OSError:
         pass
     return platform.processor() or "unknown CPU"
-
-
-def _version(dist: str) -> str:
-    try:
-        return importlib.metadata.version(dist)
-    except importlib.metadata.PackageNotFoundError:
-        return "not installed"
 
 
 def update_readme(sections: dict[str, str], *, quick: bool) -> None:

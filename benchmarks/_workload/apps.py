@@ -4,8 +4,9 @@ A server loads one by name, e.g. `uvicorn _workload.apps:fastapi` run from `benc
 Each app is built on first access (module `__getattr__`), so a server process builds only
 the app it serves.
 
-* `fasterapi`, `fastapi`, `raw` - the standard workload, built by `bench_core.py` (the
-  in-process benchmark owns its definition; this module only imports it).
+* `fasterapi`, `fastapi`, `blacksheep`, `faster_api_web`, `raw` - the standard workload,
+  built by `bench_core.py` (the in-process benchmark owns its definition; this module only
+  imports it). `faster_api_web` needs $FASTER_API_WEB_PATH (see `peers.py`).
 * `io_fasterapi`, `io_fastapi` - the scale workload: a 10 MB multipart upload, a 10 MB
   streamed download and a request held open until `release()` is called.
 
@@ -113,6 +114,8 @@ def build_io_fastapi() -> Any:
 BUILDERS: dict[str, Callable[[], Any]] = {
     "fasterapi": bench_core.build_fasterapi,
     "fastapi": bench_core.build_fastapi,
+    "blacksheep": bench_core.build_blacksheep,
+    "faster_api_web": bench_core.build_faster_api_web,
     "raw": bench_core.build_raw,
     "io_fasterapi": build_io_fasterapi,
     "io_fastapi": build_io_fastapi,
