@@ -28,3 +28,10 @@ def test_every_public_name_imports_and_middlewares_have_docstrings() -> None:
 
 def test_version() -> None:
     assert fasterapi_middleware.__version__ == "0.1.0"
+
+
+def test_wsgi_middleware_lives_in_its_own_module() -> None:
+    from fasterapi_middleware.wsgi import WSGIMiddleware
+
+    assert WSGIMiddleware.__doc__
+    assert "WSGIMiddleware" not in fasterapi_middleware.__all__

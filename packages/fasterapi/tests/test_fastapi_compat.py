@@ -10,10 +10,7 @@ NAMES_FILE = Path(__file__).with_name("fastapi_public_names.txt")
 
 # FastAPI names FasterAPI does not provide yet. Each is an xfail (strict, so that one
 # starting to work must be taken off this list), never a skip.
-KNOWN_GAPS = {
-    # Serving WSGI apps inside an ASGI app is out of scope for 0.1.
-    "middleware.wsgi:WSGIMiddleware": "no WSGI adapter",
-}
+KNOWN_GAPS: dict[str, str] = {}
 
 
 def fastapi_names() -> list[str]:

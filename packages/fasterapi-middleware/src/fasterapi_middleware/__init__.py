@@ -2,7 +2,9 @@
 
 `BaseHTTPMiddleware` for hand-written middleware, plus `CORSMiddleware`,
 `GZipMiddleware`, `TrustedHostMiddleware` and `HTTPSRedirectMiddleware` with
-FastAPI's and Starlette's keywords. No runtime dependencies.
+FastAPI's and Starlette's keywords. `fasterapi_middleware.wsgi.WSGIMiddleware` serves
+a WSGI application (imported from its module, as FastAPI's `fastapi.middleware.wsgi`).
+No runtime dependencies.
 """
 
 from fasterapi_middleware.__about__ import __version__ as __version__
