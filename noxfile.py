@@ -290,12 +290,16 @@ def _changelog_newest(pkg: str) -> str | None:
 
 @nox.session(python="3.13", default=False)
 def bench(session: nox.Session) -> None:
-    """Benchmarks side by side with FastAPI, Starlette, Litestar: `nox -s bench -- --quick`."""
+    """Benchmarks side by side with FastAPI, Starlette, Litestar, BlackSheep, faster-api-web.
+
+    `nox -s bench -- --quick` (smoke run, < 3 minutes); `-- --readme` rewrites the results
+    block of the root README.
+    """
     install_ours(session, list(PACKAGES), editable=False)
     session.install("-r", str(ROOT / "benchmarks" / "requirements.txt"))
     # faster-api-web (the system we replace) ships a top-level package named `FasterAPI`,
     # like ours: keep it in its own folder, which the benchmarks load explicitly.
-    faw = Path(session.create_tmp()) / "faster-api-web"
+    faw = Path(session.create_tmp()).resolve() / "faster-api-web"  # servers run in benchmarks/
     shutil.rmtree(faw, ignore_errors=True)
     session.install("--target", str(faw), "faster-api-web")
     session.run(

@@ -20,8 +20,14 @@ PRIVATE_NAME = "_faster_api_web"
 
 
 def faster_api_web_path() -> Path | None:
+    """$FASTER_API_WEB_PATH, made absolute in the environment too: the servers of
+    `bench_http.py` inherit it but run in another working directory."""
     target = os.environ.get("FASTER_API_WEB_PATH")
-    return Path(target) if target else None
+    if not target:
+        return None
+    path = Path(target).resolve()
+    os.environ["FASTER_API_WEB_PATH"] = str(path)
+    return path
 
 
 def load_faster_api_web() -> ModuleType:
