@@ -182,11 +182,6 @@ def test_response_model_filters_model(fw):
     assert response.json() == {"name": "Foo", "price": 35.4}
 
 
-@pytest.mark.gap(
-    "query parameter models (`Annotated[FilterParams, Query()]` with a pydantic model) are "
-    "read as one required query parameter named `filter_query`; FastAPI spreads the model's "
-    "fields over the query string (and its OpenAPI parameters), with per-field errors"
-)
 def test_query_parameter_model(fw):
     with fw.client(build(fw)) as client:
         response = client.get("/items/?limit=5&tags=a&tags=b&order_by=updated_at")
@@ -200,11 +195,6 @@ def test_query_parameter_model(fw):
     assert defaults.json() == {"limit": 100, "offset": 0, "order_by": "created_at", "tags": []}
 
 
-@pytest.mark.gap(
-    "query parameter models (`Annotated[FilterParams, Query()]` with a pydantic model) are "
-    "read as one required query parameter named `filter_query`; FastAPI spreads the model's "
-    "fields over the query string (and its OpenAPI parameters), with per-field errors"
-)
 def test_query_parameter_model_errors(fw):
     with fw.client(build(fw)) as client:
         response = client.get("/items/?limit=500&order_by=name")
@@ -241,11 +231,6 @@ def test_query_parameter_model_errors(fw):
     }
 
 
-@pytest.mark.gap(
-    "query parameter models (`Annotated[FilterParams, Query()]` with a pydantic model) are "
-    "read as one required query parameter named `filter_query`; FastAPI spreads the model's "
-    "fields over the query string (and its OpenAPI parameters), with per-field errors"
-)
 def test_openapi_query_model_is_flattened(fw):
     params = build(fw).openapi()["paths"]["/items/"]["get"]["parameters"]
     assert [p["name"] for p in params] == ["limit", "offset", "order_by", "tags"]
@@ -394,14 +379,6 @@ class LoginForm(BaseModel):
     password: str
 
 
-PARAM_MODEL_GAP = pytest.mark.gap(
-    "header / cookie / form parameter models (`Annotated[Model, Header()]`, `Cookie()`, "
-    "`Form()` with a pydantic model) are not spread into one parameter per field as FastAPI "
-    "does (FastAPI >= 0.115 'Header/Cookie/Form Parameter Models')"
-)
-
-
-@PARAM_MODEL_GAP
 def test_header_parameter_model(fw):
     app = fw.FastAPI()
 
@@ -417,7 +394,6 @@ def test_header_parameter_model(fw):
     assert missing.json()["detail"][0]["loc"] == ["header", "save-data"]
 
 
-@PARAM_MODEL_GAP
 def test_cookie_parameter_model(fw):
     app = fw.FastAPI()
 
@@ -441,7 +417,6 @@ def test_cookie_parameter_model(fw):
     }
 
 
-@PARAM_MODEL_GAP
 def test_form_model(fw):
     app = fw.FastAPI()
 

@@ -33,6 +33,13 @@ from fasterapi_core._plan.errors import (
     object_type_error,
     validation_errors,
 )
+from fasterapi_core._plan.param_models import (
+    ModelField,
+    is_param_model,
+    model_fields,
+    model_reader,
+    read_form_model,
+)
 from fasterapi_core.background import BackgroundTasks
 from fasterapi_core.exceptions import FastAPIError, RequestValidationError
 from fasterapi_core.params import (
@@ -140,6 +147,8 @@ class Field:
     info: Any
     required: bool
     default: Any
+    # A parameter model (`Annotated[Model, Query()]`): its fields, spread as parameters.
+    spread: list[ModelField] | None = None
 
 
 @dataclasses.dataclass(slots=True)
@@ -333,6 +342,11 @@ def analyse(
             field_default, required = None, info.default_factory is None
         if location == "path":
             required = True
+        spread = None
+        if (location in ("query", "header", "cookie") or type(info) is FormInfo) and is_param_model(
+            base
+        ):
+            spread = model_fields(base, location, info)
         dependant.fields.append(
             Field(
                 name=param.name,
@@ -342,9 +356,27 @@ def analyse(
                 info=info,
                 required=required,
                 default=field_default,
+                spread=spread,
             )
         )
     return dependant
+
+
+def _spread_fields(field: Field) -> list[Field]:
+    """The parameters a parameter model stands for (OpenAPI lists one per model field)."""
+    assert field.spread is not None
+    return [
+        Field(
+            name=f.name,
+            alias=f.alias,
+            location=field.location,
+            annotation=f.annotation,
+            info=f.info,
+            required=f.required,
+            default=f.default,
+        )
+        for f in field.spread
+    ]
 
 
 # --- extractors ---------------------------------------------------------------------------
@@ -549,6 +581,8 @@ def _header_source(ctx: Context) -> Mapping[str, list[str]]:
 def make_extractor(field: Field) -> Extractor:
     """The extractor of one path/query/header/cookie parameter."""
     loc = field.location
+    if field.spread is not None:
+        return model_reader(field.annotation, loc, field.spread, field.default)  # type: ignore[no-any-return]
     if loc in ("query", "header") and _sequence_item(field.annotation) is not None:
         return _list_extractor(field, _query_source if loc == "query" else _header_source)
     return _scalar_extractor(field)
@@ -817,11 +851,15 @@ def _media_type(fields: list[Field]) -> str:
 
 def _form_body_plan(fields: list[Field]) -> BodyPlan:
     entries = []
+    models: list[tuple[str, Callable[[Any], tuple[Any, list[dict[str, Any]]]]]] = []
     for field in fields:
         tp = strip_optional(field.annotation)
         item = _sequence_item(tp)
         is_file = _is_upload(item if item is not None else tp) or isinstance(field.info, FileInfo)
         wants_bytes = (item if item is not None else tp) is bytes
+        if field.spread is not None:
+            models.append((field.name, read_form_model(field.annotation, field.spread)))
+            continue
         convert = None if is_file else make_converter(item if item is not None else tp)
         check = make_checks(field.info, is_list=item is not None)
         entries.append(
@@ -840,6 +878,12 @@ def _form_body_plan(fields: list[Field]) -> BodyPlan:
 
     async def read_form_fields(ctx: Context, form: Any) -> None:
         values = ctx.body_values
+        for name, read_model in models:
+            instance, errors = read_model(form)
+            if errors:
+                ctx.body_errors.extend(errors)
+            else:
+                values[name] = instance
         for (
             name,
             alias,
@@ -921,7 +965,9 @@ def _form_body_plan(fields: list[Field]) -> BodyPlan:
             else:
                 values[name] = converted[0]
 
-    return BodyPlan("form", fields, True, read_form_fields, _media_type(fields))
+    # A lone form model is the whole body (its schema is the model's), as in FastAPI.
+    embed = not (len(fields) == 1 and fields[0].spread is not None)
+    return BodyPlan("form", fields, embed, read_form_fields, _media_type(fields))
 
 
 def _is_upload(tp: Any) -> bool:
@@ -980,7 +1026,10 @@ def compile_plan(
         )
         for field in ordered:
             args.append((field.name, make_extractor(field)))
-            all_fields.append(field)
+            if field.spread is not None:
+                all_fields.extend(_spread_fields(field))
+            else:
+                all_fields.append(field)
         for field in dep.fields:
             if field.location == "body":
                 body_fields.append(field)
