@@ -258,13 +258,23 @@ def test_missing_body(client: TestClient) -> None:
         "application/jsonx",
     ],
 )
-def test_wrong_content_type_is_415_and_never_parsed(client: TestClient, content_type: str) -> None:
+def test_wrong_content_type_is_never_parsed(client: TestClient, content_type: str) -> None:
+    # As FastAPI (strict_content_type): the raw text is validated, so the model refuses it.
     calls.clear()
     r = client.post(
         "/items", content=b'{"name": "x", "price": 1}', headers={"content-type": content_type}
     )
-    assert r.status_code == 415
-    assert "application/json" in r.json()["detail"]
+    assert r.status_code == 422
+    assert r.json() == {
+        "detail": [
+            {
+                "type": "model_attributes_type",
+                "loc": ["body"],
+                "msg": "Input should be a valid dictionary or object to extract fields from",
+                "input": '{"name": "x", "price": 1}',
+            }
+        ]
+    }
     assert calls == []
 
 
@@ -284,9 +294,36 @@ def test_json_content_types_accepted(client: TestClient, content_type: str) -> N
     assert r.status_code == 201
 
 
-def test_no_content_type_is_parsed_as_json_like_fastapi(client: TestClient) -> None:
+def test_no_content_type_is_not_parsed_like_fastapi(client: TestClient) -> None:
+    calls.clear()
     r = client.post("/items", content=b'{"name": "x", "price": 1}')
-    assert r.status_code == 201
+    assert r.status_code == 422
+    assert r.json()["detail"][0]["loc"] == ["body"]
+    assert r.json()["detail"][0]["input"] == '{"name": "x", "price": 1}'
+    assert calls == []
+
+
+def test_non_json_body_reaches_a_str_body_and_embedded_fields_are_missing() -> None:
+    app = Faster()
+
+    @app.post("/text")
+    async def text(data: Annotated[str, Body()]) -> str:
+        return data
+
+    @app.post("/embedded")
+    async def embedded(a: Annotated[int, Body()], b: Annotated[int, Body()]) -> int:
+        return a + b
+
+    with TestClient(app) as client:
+        ok = client.post("/text", content=b"caf\xc3\xa9", headers={"content-type": "text/plain"})
+        assert (ok.status_code, ok.json()) == (200, "caf\u00e9")
+        bad = client.post("/text", content=b"\xff", headers={"content-type": "text/plain"})
+        assert (bad.status_code, bad.json()) == (200, "\ufffd")
+        r = client.post("/embedded", content=b'{"a": 1, "b": 2}')
+        assert r.status_code == 422
+        assert [e["loc"] for e in r.json()["detail"]] == [["body", "a"], ["body", "b"]]
+        empty = client.post("/text", content=b"", headers={"content-type": "text/plain"})
+        assert empty.json()["detail"][0]["type"] == "missing"
 
 
 def test_dataclass_and_typeddict(client: TestClient) -> None:
@@ -561,7 +598,7 @@ def test_unknown_messages_before_the_body_are_skipped(raw: Any) -> None:
     ("content_types", "status"),
     [
         ((b"text/plain", b"application/json"), 201),  # the last repeated header wins
-        ((b"application/json", b"text/plain"), 415),
+        ((b"application/json", b"text/plain"), 422),
     ],
 )
 def test_repeated_content_type_last_one_wins(

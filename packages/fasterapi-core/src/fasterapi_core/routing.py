@@ -7,14 +7,16 @@ sends exactly two ASGI messages with pre-encoded headers.
 
 from __future__ import annotations
 
+import contextvars
 import dataclasses
 import enum
+import inspect
 import logging
 import re
 import types
 import typing
 import warnings
-from collections.abc import Callable, Mapping, MutableMapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, MutableMapping, Sequence
 from typing import Any, TypeVar
 
 import msgspec
@@ -41,7 +43,7 @@ from fasterapi_core.exceptions import (
     WebSocketRequestValidationError,
 )
 from fasterapi_core.params import DependsInfo
-from fasterapi_core.request import ClientDisconnect
+from fasterapi_core.request import ClientDisconnect, Request
 from fasterapi_core.responses import JSONResponse, Response, encode_json, encode_json_safe
 
 logger = logging.getLogger("fasterapi")
@@ -69,6 +71,40 @@ _LENGTH_HEADERS = tuple((_CONTENT_LENGTH, str(n).encode()) for n in range(8192))
 
 def _length_header(n: int) -> tuple[bytes, bytes]:
     return _LENGTH_HEADERS[n] if n < 8192 else (_CONTENT_LENGTH, str(n).encode())
+
+
+# `{class: sent as is?}` for the values handlers return. A value is sent as is when its class is
+# our `Response` or has the ASGI response interface (Starlette's `Response` and subclasses, so
+# core never imports Starlette). PERF: classified once per class; the JSON types are known up
+# front, so the fast paths pay one dict lookup (benchmarks/bench_core.py::health).
+_SENT_AS_IS: dict[type, bool] = dict.fromkeys(
+    (dict, list, tuple, str, int, float, bool, type(None)), False
+)
+_SENT_AS_IS_MAX = 4096  # classes made per request must not grow the table without bound
+
+
+def _sent_as_is(value: Any) -> bool:
+    """True when `value` is a response object to send as it is (not content to encode)."""
+    cls = type(value)
+    known = _SENT_AS_IS.get(cls)
+    if known is None:
+        known = _is_response_type(cls)
+        if len(_SENT_AS_IS) < _SENT_AS_IS_MAX:
+            _SENT_AS_IS[cls] = known
+    return known
+
+
+def _is_response_type(cls: type) -> bool:
+    if issubclass(cls, Response):
+        return True
+    call = next((vars(k)["__call__"] for k in cls.__mro__[:-1] if "__call__" in vars(k)), None)
+    # Starlette's shape: `async def __call__(scope, receive, send)`, `headers`, `media_type`.
+    return (
+        call is not None
+        and inspect.iscoroutinefunction(call)
+        and hasattr(cls, "headers")
+        and hasattr(cls, "media_type")
+    )
 
 
 class NoMatchFound(Exception):
@@ -431,6 +467,12 @@ class APIRoute(BaseRoute):
         )
         self._overrides_version = -1
         self.plan: Plan = self._compile()
+        # FastAPI's custom route class: a subclass overriding `get_route_handler` is served
+        # through what it returns. Decided once here; other routes keep the compiled paths.
+        self._route_handler: Callable[[Request], Awaitable[Any]] | None = None
+        if type(self).get_route_handler is not APIRoute.get_route_handler:
+            self._route_handler = self.get_route_handler()
+            self.handle = self._handle_with_route_handler  # type: ignore[method-assign]
 
     # -- compilation ------------------------------------------------------------------------
 
@@ -499,8 +541,125 @@ class APIRoute(BaseRoute):
             "form_limits": self.form_limits,
         }
         path = changes.pop("path", self.path)
+        route_class = changes.pop("route_class", type(self))
         options.update(changes)
-        return APIRoute(path, self.endpoint, **options)
+        route: APIRoute = route_class(path, self.endpoint, **options)
+        return route
+
+    # -- custom route classes ---------------------------------------------------------------
+
+    def get_route_handler(self) -> Callable[[Request], Awaitable[Any]]:
+        """The `async (request) -> Response` function that serves this route (FastAPI's hook).
+
+        Override it in a subclass to wrap the handler: call `super().get_route_handler()` and
+        return your own `async def handler(request)` around it. The body is read through the
+        `request` given to the handler, so a `Request` subclass with its own `body()` (e.g.
+        one that un-gzips) is honoured, and the endpoint receives that request object.
+        Validation errors are raised as `RequestValidationError`, which the wrapper may catch.
+
+        Returns:
+            The route handler; it returns the `Response` instead of sending it.
+        """
+        return self._respond
+
+    async def _respond(self, request: Request) -> Any:
+        plan = self._current_plan()
+        scope = request.scope
+        ctx = Context(scope, request.receive, request._send, scope.get("path_params") or {})
+        ctx.request = request
+        if request._max_body_size is None:
+            request._max_body_size = self.max_body_size
+        try:
+            if plan.body is not None and not await self._read_request_body(plan, ctx, request):
+                raise ClientDisconnect
+            value = await run_steps(plan, ctx)
+            response = self._response_for(value, ctx)
+        except BaseException as exc:
+            if ctx.exits:
+                await _teardown(ctx, exc)
+            await _close_form(ctx)
+            raise
+        pending = _PENDING.get()
+        if pending is not None:
+            pending.append(ctx)  # finished by the route once the response is sent
+        else:
+            # Called outside the app (a test calling the handler): finish now.
+            await _finish([ctx], None)
+        return response
+
+    async def _handle_with_route_handler(
+        self, scope: MutableMapping[str, Any], receive: Any, send: Any, path_params: dict[str, Any]
+    ) -> None:
+        """`handle` for a route class overriding `get_route_handler`."""
+        handler = self._route_handler
+        assert handler is not None
+        request = Request(scope, receive, send)
+        request._max_body_size = self.max_body_size
+        pending: list[Context] = []
+        token = _PENDING.set(pending)
+        try:
+            response = await handler(request)
+            await _call_response(response, scope, receive, send)
+        except BaseException as exc:
+            await _finish(pending, exc)
+            raise
+        finally:
+            _PENDING.reset(token)
+        try:
+            await _finish(pending, None)
+        except Exception:
+            # The response is out: all we can do is log (FastAPI lets it reach the server).
+            logger.exception("a dependency with yield failed after the response was sent")
+
+    async def _read_request_body(self, plan: Plan, ctx: Context, request: Request) -> bool:
+        """`_read_body` through `request` (its `body()`/`json()` may be overridden)."""
+        body_plan = plan.body
+        assert body_plan is not None
+        ctx.body_errors = []
+        ctx.body_values = {}
+        if body_plan.kind == "form":
+            return await self._read_form(body_plan, ctx)
+        try:
+            body = await request.body()
+        except ClientDisconnect:
+            return False
+        content_type = _last_content_type(request.scope)
+        if body and type(request).json is not Request.json and _is_json_type(content_type):
+            # A Request subclass decoding its own JSON: validate what it gives.
+            body = msgspec.json.encode(await request.json())
+        self._accept_body(body_plan, ctx, body, content_type)
+        return True
+
+    def _response_for(self, value: Any, ctx: Context) -> Any:
+        """The response object for the endpoint's return value (what `_send` would send)."""
+        if _sent_as_is(value):
+            if ctx.background is not None and value.background is None:
+                value.background = ctx.background
+            return value
+        original = value
+        if self._convert_response is not None:
+            value = self._convert_response(value)
+        if self._pruning:
+            value = self._prune(value, original)
+        return self._build_response(value, ctx)
+
+    def _build_response(self, value: Any, ctx: Context) -> Any:
+        temp = ctx.response
+        status = self.status_code
+        if temp is not None and temp.status_code is not None:
+            status = temp.status_code
+        if status is None:
+            # As in FastAPI: the class's own default (RedirectResponse: 307).
+            response = self.response_class(value)
+        elif status in _NO_BODY or status < 200:
+            response = self.response_class(status_code=status)
+            response.body = b""  # a class rendering None (JSON's "null") sends nothing either
+        else:
+            response = self.response_class(value, status_code=status)
+        if temp is not None and temp.raw_headers:
+            response.raw_headers.extend(temp.raw_headers)
+        response.background = ctx.background
+        return response
 
     # -- the request path -------------------------------------------------------------------
 
@@ -516,7 +675,7 @@ class APIRoute(BaseRoute):
                 if self._direct_async
                 else await run_in_threadpool(self.endpoint)
             )
-            if self._inline_json and not isinstance(value, Response):
+            if self._inline_json and _SENT_AS_IS.get(type(value)) is False:
                 convert = self._convert_response
                 body = encode_json(value if convert is None else convert(value))
                 await send(
@@ -563,7 +722,11 @@ class APIRoute(BaseRoute):
                         await self._invalid(ctx, scope, receive, send)
                         return
                     value = await run_in_threadpool(self.endpoint, **kwargs)
-                if self._inline_json and ctx.response is None and not isinstance(value, Response):
+                if (
+                    self._inline_json
+                    and ctx.response is None
+                    and _SENT_AS_IS.get(type(value)) is False
+                ):
                     convert = self._convert_response
                     body = encode_json(value if convert is None else convert(value))
                     await send(
@@ -604,7 +767,7 @@ class APIRoute(BaseRoute):
             await _close_form(ctx)
             raise
         try:
-            if self._inline_json and ctx.response is None and not isinstance(value, Response):
+            if self._inline_json and ctx.response is None and _SENT_AS_IS.get(type(value)) is False:
                 convert = self._convert_response
                 body = encode_json(value if convert is None else convert(value))
                 await send(
@@ -681,36 +844,7 @@ class APIRoute(BaseRoute):
         ctx.body_errors = []
         ctx.body_values = {}
         if body_plan.kind == "form":
-            from fasterapi_core.forms import FormLimits, parse_form
-
-            request = ctx.get_request()
-            limits = self.form_limits if self.form_limits is not None else FormLimits()
-            media = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
-            if media not in ("multipart/form-data", "application/x-www-form-urlencoded"):
-                # As in FastAPI (Starlette's request.form()): not a form body → an empty form,
-                # so each required field reports itself missing. The body is never parsed.
-                from fasterapi_core.forms import FormData
-
-                form = FormData()
-            else:
-                declared = request.headers.get("content-length")
-                if declared is not None and limits.max_body_size is not None:
-                    try:
-                        too_large = int(declared) > limits.max_body_size
-                    except ValueError:
-                        raise HTTPException(400, "Invalid Content-Length header") from None
-                    if too_large:
-                        # Refused before reading, as JSON bodies are.
-                        raise HTTPException(
-                            413, f"Form body larger than {limits.max_body_size} bytes"
-                        )
-                try:
-                    form = await parse_form(request.headers, request.stream(), limits)
-                except ClientDisconnect:
-                    return False
-            request._form = form
-            await body_plan.read(ctx, form)
-            return True
+            return await self._read_form(body_plan, ctx)
         content_type: bytes | None = None
         length: bytes | None = None
         for key, value in scope["headers"]:
@@ -751,26 +885,57 @@ class APIRoute(BaseRoute):
                     return False
                 message = await receive()
             body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
-        # PERF: the exact usual header is compared first (benchmarks/bench_core.py::body).
-        if (
-            body
-            and content_type is not None
-            and content_type != b"application/json"
-            and not _is_json(content_type)
-        ):
-            raise HTTPException(
-                415,
-                "Unsupported Media Type: this endpoint expects a JSON body "
-                "(Content-Type: application/json)",
-            )
+        self._accept_body(body_plan, ctx, body, content_type)
+        return True
+
+    def _accept_body(
+        self, body_plan: Any, ctx: Context, body: bytes, content_type: bytes | None
+    ) -> None:
+        """Validate a read JSON body; as in FastAPI, only a JSON media type is parsed."""
         ctx.raw_body = body
+        # PERF: the exact usual header is compared first (benchmarks/bench_core.py::body).
+        if body and content_type != b"application/json" and not _is_json_type(content_type):
+            # FastAPI (strict_content_type) does not parse it: the raw text is what gets
+            # validated, so a model answers 422 with the text as `input`, and the handler
+            # never runs on a cross-site `text/plain` or form post. A JSON string of the text
+            # gives the plan exactly that value.
+            body = msgspec.json.encode(body.decode("utf-8", "replace"))
         body_plan.read(ctx, body)
+
+    async def _read_form(self, body_plan: Any, ctx: Context) -> bool:
+        from fasterapi_core.forms import FormLimits, parse_form
+
+        request = ctx.get_request()
+        limits = self.form_limits if self.form_limits is not None else FormLimits()
+        media = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+        if media not in ("multipart/form-data", "application/x-www-form-urlencoded"):
+            # As in FastAPI (Starlette's request.form()): not a form body → an empty form,
+            # so each required field reports itself missing. The body is never parsed.
+            from fasterapi_core.forms import FormData
+
+            form = FormData()
+        else:
+            declared = request.headers.get("content-length")
+            if declared is not None and limits.max_body_size is not None:
+                try:
+                    too_large = int(declared) > limits.max_body_size
+                except ValueError:
+                    raise HTTPException(400, "Invalid Content-Length header") from None
+                if too_large:
+                    # Refused before reading, as JSON bodies are.
+                    raise HTTPException(413, f"Form body larger than {limits.max_body_size} bytes")
+            try:
+                form = await parse_form(request.headers, request.stream(), limits)
+            except ClientDisconnect:
+                return False
+        request._form = form
+        await body_plan.read(ctx, form)
         return True
 
     async def _send(
         self, value: Any, ctx: Context, scope: MutableMapping[str, Any], receive: Any, send: Any
     ) -> None:
-        if isinstance(value, Response):
+        if _sent_as_is(value):
             background = ctx.background
             if background is not None and value.background is None:
                 value.background = background
@@ -787,20 +952,7 @@ class APIRoute(BaseRoute):
             if ctx.background is not None:
                 await ctx.background()
             return
-        status = self.status_code
-        if temp is not None and temp.status_code is not None:
-            status = temp.status_code
-        if status is None:
-            # As in FastAPI: the class's own default (RedirectResponse: 307).
-            response = self.response_class(value)
-        elif status in _NO_BODY or status < 200:
-            response = self.response_class(status_code=status)
-        else:
-            response = self.response_class(value, status_code=status)
-        if temp is not None and temp.raw_headers:
-            response.raw_headers.extend(temp.raw_headers)
-        response.background = ctx.background
-        await _call_response(response, scope, receive, send)
+        await _call_response(self._build_response(value, ctx), scope, receive, send)
 
     async def _send_json(
         self, value: Any, temp: Any, scope: MutableMapping[str, Any], send: Any
@@ -809,8 +961,9 @@ class APIRoute(BaseRoute):
         if temp is not None and temp.status_code is not None:
             status = temp.status_code
         if status in _NO_BODY or status < 200:
+            # As FastAPI's JSONResponse: no body and no length, but the content-type stays.
             body = b""
-            headers: list[tuple[bytes, bytes]] = []
+            headers: list[tuple[bytes, bytes]] = [_CT_JSON]
         else:
             body = encode_json(value)
             headers = [_CT_JSON, _length_header(len(body))]
@@ -858,11 +1011,36 @@ def _return_annotation(endpoint: Callable[..., Any]) -> Any:
     return annotation
 
 
-def _is_json(content_type: bytes) -> bool:
+def _is_json_type(content_type: bytes | None) -> bool:
+    """True for `application/json` and `application/*+json` (parameters ignored)."""
+    if content_type is None:
+        return False
     media = content_type.split(b";", 1)[0].strip().lower()
     if media == b"application/json":
         return True
     return media.startswith(b"application/") and media.endswith(b"+json")
+
+
+def _last_content_type(scope: Mapping[str, Any]) -> bytes | None:
+    content_type: bytes | None = None
+    for key, value in scope.get("headers", ()):
+        if key == b"content-type":
+            content_type = value
+    return content_type
+
+
+# The contexts a custom route class's handler ran, finished once its response is sent.
+_PENDING: contextvars.ContextVar[list[Context] | None] = contextvars.ContextVar(
+    "fasterapi_pending_contexts", default=None
+)
+
+
+async def _finish(contexts: list[Context], exc: BaseException | None) -> None:
+    """Finish the generator dependencies and close the forms of `contexts`."""
+    for ctx in contexts:
+        if ctx.exits:
+            await _teardown(ctx, exc)
+        await _close_form(ctx)
 
 
 class _Started:
@@ -1132,7 +1310,8 @@ class FasterRouter:
         redirect_slashes: Accepted for compatibility (the app decides).
         default: Accepted for compatibility.
         dependency_overrides_provider: Accepted for compatibility.
-        route_class: Accepted for compatibility (must be `APIRoute`).
+        route_class: The `APIRoute` subclass the routes of this router are made with (e.g.
+            one overriding `get_route_handler`); `include_router` keeps each route's class.
         on_startup: Startup handlers, run by the app that includes this router.
         on_shutdown: Shutdown handlers.
         lifespan: Accepted for compatibility.
@@ -1188,6 +1367,7 @@ class FasterRouter:
         self.deprecated = deprecated
         self.include_in_schema = include_in_schema
         self.generate_unique_id_function = generate_unique_id_function
+        self.route_class = route_class
         self.max_body_size = max_body_size
         self.form_limits: Any = None
         self.websocket_max_message_size = 1024 * 1024
@@ -1231,8 +1411,13 @@ class FasterRouter:
         generate_unique_id_function: Callable[[APIRoute], str] | Any = Default(generate_unique_id),
         max_body_size: int | None = None,
     ) -> None:
-        """Register `endpoint` for `methods` on `self.prefix + path` (FastAPI's keywords)."""
-        route = APIRoute(
+        """Register `endpoint` for `methods` on `self.prefix + path` (FastAPI's keywords).
+
+        `route_class_override` makes this route with another `APIRoute` subclass than the
+        router's `route_class`.
+        """
+        route_class = route_class_override or self.route_class
+        route = route_class(
             self.prefix + path,
             endpoint,
             response_model=response_model,

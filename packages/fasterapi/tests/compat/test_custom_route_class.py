@@ -3,8 +3,6 @@ get_route_handler that times requests or reads the body on validation errors."""
 
 import time
 
-import pytest
-
 
 def timed_route_class(fw):
     class TimedRoute(fw.routing.APIRoute):
@@ -39,11 +37,6 @@ def build(fw):
     return app
 
 
-@pytest.mark.gap(
-    "a custom APIRoute subclass's get_route_handler() is never called (route_class on "
-    "APIRouter / app.router.route_class): FasterAPI runs its compiled plan directly, so the "
-    "wrapped handler (timing headers, custom Request, catching RequestValidationError) is skipped"
-)
 def test_custom_route_handler(fw):
     with fw.client(build(fw)) as client:
         timed = client.get("/timed/3")
@@ -56,11 +49,6 @@ def test_custom_route_handler(fw):
     assert invalid.status_code == 422
 
 
-@pytest.mark.gap(
-    "a custom APIRoute subclass's get_route_handler() is never called (route_class on "
-    "APIRouter / app.router.route_class): FasterAPI runs its compiled plan directly, so the "
-    "wrapped handler (timing headers, custom Request, catching RequestValidationError) is skipped"
-)
 def test_route_class_body_on_validation_error(fw):
     class ValidationErrorLoggingRoute(fw.routing.APIRoute):
         def get_route_handler(self):
@@ -92,11 +80,6 @@ def test_route_class_body_on_validation_error(fw):
     assert bad.json()["detail"]["errors"][0]["loc"] == ["body", 0]
 
 
-@pytest.mark.gap(
-    "a custom APIRoute subclass's get_route_handler() is never called (route_class on "
-    "APIRouter / app.router.route_class): FasterAPI runs its compiled plan directly, so the "
-    "wrapped handler (timing headers, custom Request, catching RequestValidationError) is skipped"
-)
 def test_custom_request_class(fw):
     class UpperRequest(fw.Request):
         async def body(self) -> bytes:

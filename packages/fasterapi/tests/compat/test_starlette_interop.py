@@ -28,11 +28,6 @@ def starlette_app():
     )
 
 
-@pytest.mark.gap(
-    "a starlette.responses.Response returned by a handler is not sent as is: it is "
-    "JSON-encoded like any object (200, body {'status_code': 201, 'body': '<base64>', "
-    "'raw_headers': ...}); FastAPI sends any Starlette Response directly"
-)
 @NEEDS_STARLETTE
 def test_return_starlette_responses(fw):
     from starlette import responses as starlette_responses
