@@ -159,10 +159,6 @@ def test_query_types(fw):
     }
 
 
-@pytest.mark.gap(
-    "a Decimal query parameter's schema is {'type': 'string', 'format': 'decimal'}; FastAPI "
-    "(pydantic, validation mode) gives {'anyOf': [{'type': 'number'}, {'type': 'string'}]}"
-)
 def test_openapi_formats(fw):
     with fw.client(build(fw)) as client:
         schema = client.get("/openapi.json").json()
@@ -174,10 +170,6 @@ def test_openapi_formats(fw):
     ]
 
 
-@pytest.mark.gap(
-    "datetime/time fields of a generated Body_* schema (several Body() params) have no "
-    "`format`; FastAPI gives {'type': 'string', 'format': 'date-time'} and 'format': 'time'"
-)
 def test_openapi_body_datetime_formats(fw):
     schemas = build(fw).openapi()["components"]["schemas"]
     body = schemas["Body_read_items_items__item_id__put"]["properties"]
@@ -219,10 +211,6 @@ def test_impossible_date_message(fw):
     }
 
 
-@pytest.mark.gap(
-    "an optional datetime query parameter's schema has no `format`; FastAPI gives "
-    "{'anyOf': [{'type': 'string', 'format': 'date-time'}, {'type': 'null'}]}"
-)
 def test_openapi_datetime_query_format(fw):
     app = fw.FastAPI()
 

@@ -498,11 +498,6 @@ def test_callback_route_still_answers(fw):
     assert response.json() == {"msg": "Invoice received"}
 
 
-@pytest.mark.gap(
-    "callbacks=router.routes on a path operation is not documented: the operation has no "
-    "`callbacks` and the callback's body schema is missing from components; FastAPI emits "
-    "{'invoice_notification': {'{$callback_url}/invoices/{$request.body.id}': {'post': ...}}}"
-)
 def test_openapi_callbacks(fw):
     schema = build_callbacks(fw).openapi()
     callbacks = schema["paths"]["/invoices/"]["post"]["callbacks"]
@@ -559,12 +554,6 @@ def test_response_headers_documented(fw):
 # FastAPI warns about the duplicate operation id it generates for a multi-method route; the
 # warning is part of the oracle's behaviour, not of the app under test.
 @pytest.mark.filterwarnings("ignore:Duplicate Operation ID:UserWarning")
-@pytest.mark.gap(
-    "an api_route(methods=['GET', 'PUT']) gets one operationId per method ('rt_route_get', "
-    "'rt_route_put'); FastAPI's generate_unique_id takes one method of the route's method set "
-    "(which one depends on set order) and every method shares that id, with a 'Duplicate "
-    "Operation ID' warning"
-)
 def test_multi_method_route_operation_ids(fw):
     app = fw.FastAPI()
 

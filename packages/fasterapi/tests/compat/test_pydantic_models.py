@@ -278,10 +278,6 @@ def test_separate_input_and_output_schemas(fw):
     assert schemas["WithDefault"]["required"] == ["name"]
 
 
-@pytest.mark.gap(
-    "a pydantic model's optional field keeps pydantic's `\"default\": null` in "
-    "components.schemas; FastAPI's schema for the same model has no `default` key there"
-)
 def test_model_schema_has_no_null_default(fw):
     app = fw.FastAPI()
 
@@ -558,10 +554,6 @@ def test_examples_in_schemas_and_parameters(fw):
     }
 
 
-@pytest.mark.gap(
-    "Body(openapi_examples={...}) is not emitted: the requestBody media type has no "
-    "`examples` map; FastAPI puts it next to `schema` (Query(openapi_examples=...) works)"
-)
 def test_body_openapi_examples(fw):
     body = build_examples(fw).openapi()["paths"]["/items/{item_id}"]["put"]["requestBody"]
     assert body["content"]["application/json"]["examples"] == {

@@ -252,10 +252,6 @@ def test_optional_body(fw):
         assert client.post("/optional-body/", json=ITEM).json() == {"item": "Foo"}
 
 
-@pytest.mark.gap(
-    'OpenAPI schema of a stdlib dataclass body adds `"default": null` to its optional '
-    "fields; FastAPI emits no `default` for dataclass fields"
-)
 def test_openapi_request_body(fw):
     with fw.client(build(fw)) as client:
         schema = client.get("/openapi.json").json()
@@ -344,10 +340,6 @@ def test_struct_openapi_matches_dataclass(faster_fw):
     assert schema["components"]["schemas"]["ItemStruct"]["required"] == ["name", "price"]
 
 
-@pytest.mark.gap(
-    "an optional body (`item: Item | None = None`) has requestBody schema "
-    "{'anyOf': [{'$ref': Item}, {'type': 'null'}]} without a title; FastAPI adds 'title': 'Item'"
-)
 def test_openapi_optional_body_schema(fw):
     schema = build(fw).openapi()
     body = schema["paths"]["/optional-body/"]["post"]["requestBody"]
@@ -449,10 +441,6 @@ class AllDefaults:
     b: str = "x"
 
 
-@pytest.mark.gap(
-    "the schema of a dataclass whose fields all have defaults carries `required: []`; FastAPI "
-    "leaves `required` out"
-)
 def test_openapi_all_defaults_dataclass_has_no_required(fw):
     app = fw.FastAPI()
 

@@ -220,10 +220,6 @@ def test_openapi_constraints(fw):
     }
 
 
-@pytest.mark.gap(
-    "a deprecated Query() is `deprecated: true` on the parameter only; FastAPI also puts "
-    "`deprecated: true` inside the parameter's `schema`"
-)
 def test_openapi_deprecated_parameter(fw):
     with fw.client(build(fw)) as client:
         paths = client.get("/openapi.json").json()["paths"]
@@ -244,10 +240,6 @@ def test_openapi_deprecated_parameter(fw):
     ]
 
 
-@pytest.mark.gap(
-    "an operation whose only parameter is include_in_schema=False loses its 422 response in "
-    "OpenAPI; FastAPI still documents '422 Validation Error' (the parameter is validated)"
-)
 def test_openapi_hidden_parameter_keeps_422(fw):
     responses = build(fw).openapi()["paths"]["/hidden/"]["get"]["responses"]
     assert list(responses) == ["200", "422"]

@@ -20,12 +20,12 @@ from typing import Any
 import msgspec
 
 from fasterapi_core._openapi.inputs import BodySpec, OperationSpec, ParamSpec
+from fasterapi_core._openapi.schema import SchemaGenerator, model_order
 
 __all__ = ("REF_PREFIX", "get_openapi")
 
 REF_PREFIX = "#/components/schemas/"
 """Where component schemas live: `{"$ref": REF_PREFIX + "Item"}` (FastAPI's constant)."""
-_REF_TEMPLATE = REF_PREFIX + "{name}"
 
 _LOCATION_ORDER = {"path": 0, "query": 1, "header": 2, "cookie": 3}
 _STATUS_RANGES = {
@@ -233,17 +233,6 @@ def _binary_for_bytes(annotation: Any) -> Any:
     return annotation
 
 
-def _add_enum_type(schema: dict[str, Any]) -> None:
-    """msgspec leaves `type` out of enum/Literal schemas; pydantic (and so FastAPI) sets it."""
-    values = schema.get("enum")
-    if values and "type" not in schema:
-        kinds = {type(v) for v in values}
-        if kinds == {str}:
-            schema["type"] = "string"
-        elif kinds == {int}:
-            schema["type"] = "integer"
-
-
 def _is_ref_like(schema: Mapping[str, Any]) -> bool:
     """A reference, or a nullable reference: pydantic gives those no title of their own."""
     if "$ref" in schema:
@@ -257,7 +246,7 @@ def _is_ref_like(schema: Mapping[str, Any]) -> bool:
 # string work for each repeat (benchmarks/bench_openapi.py).
 @functools.lru_cache(maxsize=4096)
 def _title(name: str) -> str:
-    return name.replace("_", " ").title()
+    return name.replace("_", " ").title().strip()
 
 
 def _status_allows_body(status: str) -> bool:
@@ -289,49 +278,40 @@ def _deep_update(target: dict[str, Any], extra: Mapping[str, Any]) -> None:
 
 
 class _Builder:
-    """Collects every type first, renders all schemas in one msgspec call, then the paths."""
+    """Collects the security schemes, then renders the paths; schemas are made on demand."""
 
-    __slots__ = (
-        "_extra_components",
-        "_index",
-        "_needs_422",
-        "_schemas",
-        "_security",
-        "_types",
-    )
+    __slots__ = ("_extra_components", "_gen", "_needs_422", "_security", "_types")
 
     def __init__(self) -> None:
-        self._types: list[Any] = []
-        self._index: dict[Any, int] = {}
-        self._schemas: list[dict[str, Any]] = []
         self._extra_components: dict[str, Any] = {}
         self._needs_422 = False
         self._security: dict[str, Any] = {}
+        self._types: list[Any] = []
+        self._gen = SchemaGenerator(self._hook, REF_PREFIX)
 
-    # -- pass 1: collect types ------------------------------------------------------------
-    def _add(self, annotation: Any) -> None:
-        try:
-            if annotation in self._index:
-                return
-            self._index[annotation] = len(self._types)
-        except TypeError:  # unhashable annotation metadata: render it on its own
-            return
-        self._types.append(annotation)
-
+    # -- pass 1: collect ------------------------------------------------------------------
     def collect(self, spec: OperationSpec) -> None:
+        types = self._types
         for p in spec.params:
-            self._add(p.annotation)
+            types.append(p.annotation)
         if spec.body is not None:
             for p in spec.body.params:
-                self._add(self._body_annotation(p))
+                types.append(self._body_annotation(p))
         if spec.response_model is not None:
-            self._add(spec.response_model)
+            types.append(spec.response_model)
         for response in (spec.responses or {}).values():
             model = response.get("model")
             if model is not None:
-                self._add(model)
+                types.append(model)
         if spec.security_schemes:
             self._security.update(spec.security_schemes)
+        for callback in _callback_specs(spec):
+            self.collect(callback)
+
+    def resolve(self) -> None:
+        """Inspect every collected type at once (see `SchemaGenerator.prepare`)."""
+        self._gen.prepare(self._types)
+        self._types = []
 
     @staticmethod
     def _body_annotation(p: ParamSpec) -> Any:
@@ -345,62 +325,39 @@ class _Builder:
         # (On Python 3.10 `list[int]` passes isinstance(..., type); hence the origin check.)
         if isinstance(tp, type) and typing.get_origin(tp) is None and issubclass(tp, UploadFile):
             return dict(_BINARY)
-        to_schema = getattr(tp, "model_json_schema", None)
-        if to_schema is not None:  # a pydantic model: its own schema, as a component
-            schema = dict(to_schema(ref_template=REF_PREFIX + "{model}"))
-            self._extra_components.update(schema.pop("$defs", {}))
-            name = str(schema.get("title") or tp.__name__)
-            self._extra_components[name] = schema
-            return {"$ref": REF_PREFIX + name}
+        if getattr(tp, "__pydantic_core_schema__", None) is not None:
+            return self._pydantic_ref(tp)
         return {}  # anything msgspec cannot describe: "any value"
 
-    def resolve(self) -> None:
-        try:
-            schemas, components = msgspec.json.schema_components(
-                self._types, schema_hook=self._hook, ref_template=_REF_TEMPLATE
-            )
-        except (TypeError, ValueError, KeyError):  # one odd type must not sink the document
-            schemas, components = (), {}
-            self._schemas = [self._schema_alone(tp) for tp in self._types]
-        else:
-            self._schemas = list(schemas)
-        for schema in self._schemas:
-            _add_enum_type(schema)
-        for name, component in components.items():
-            _add_enum_type(component)
-            props = component.get("properties")
-            if props:  # FastAPI (pydantic) titles every property: "my_name" -> "My Name"
-                for key, prop in props.items():
-                    _add_enum_type(prop)
-                    if "title" not in prop and not _is_ref_like(prop):
-                        prop["title"] = _title(key)
-            self._extra_components.setdefault(name, component)
+    def _pydantic_ref(self, tp: Any) -> dict[str, Any]:
+        """A pydantic model, as FastAPI documents it: pydantic's schema, as a component."""
+        from pydantic.json_schema import GenerateJsonSchema
 
-    def _schema_alone(self, tp: Any) -> dict[str, Any]:
+        generator = GenerateJsonSchema(ref_template=REF_PREFIX + "{model}")
         try:
-            schemas, components = msgspec.json.schema_components(
-                (tp,), schema_hook=self._hook, ref_template=_REF_TEMPLATE
+            refs, definitions = generator.generate_definitions(
+                inputs=[(tp, "validation", tp.__pydantic_core_schema__)]
             )
-        except (TypeError, ValueError, KeyError):
+        except Exception:
             return {}
-        self._extra_components.update(components)
-        return dict(schemas[0])
+        for name, definition in definitions.items():
+            description = definition.get("description")
+            if isinstance(description, str):
+                definition["description"] = description.split("\f")[0]
+            self._extra_components[name] = model_order(_without_nulls(definition))
+        return dict(refs.get((tp, "validation"), {}))
 
-    def schema_of(self, annotation: Any) -> dict[str, Any]:
-        try:
-            i = self._index.get(annotation)
-        except TypeError:
-            i = None
-        if i is None:
-            schema = self._schema_alone(annotation)
-            _add_enum_type(schema)
-            return schema
-        return self._schemas[i]
+    def schema_of(
+        self, annotation: Any, *, param: bool = False, output: bool = False
+    ) -> dict[str, Any]:
+        return self._gen.schema(annotation, param=param, output=output)
 
     # -- pass 2: render ---------------------------------------------------------------------
     def components(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
         schemas = self._extra_components
+        for name, component in self._gen.components().items():
+            schemas.setdefault(name, component)
         if self._needs_422:
             schemas.setdefault("HTTPValidationError", copy.deepcopy(_HTTP_VALIDATION_ERROR))
             schemas.setdefault("ValidationError", copy.deepcopy(_VALIDATION_ERROR))
@@ -410,25 +367,52 @@ class _Builder:
             out["securitySchemes"] = self._security
         return out
 
-    def field_schema(self, p: ParamSpec, annotation: Any) -> dict[str, Any]:
-        """The schema of one parameter or body field, with the Param's constraints applied."""
-        schema = dict(self.schema_of(annotation))
-        param = p.param
-        title = None if param is None else self._apply_constraints(schema, param)
+    def field_schema(self, p: ParamSpec, annotation: Any, *, param: bool) -> dict[str, Any]:
+        """The schema of one parameter (`param`) or body field, with the Param's settings.
+
+        Keys come in the order FastAPI serves them: for a parameter, pydantic's (the type's
+        keys, an explicit title, description, deprecated, examples, default, then the
+        generated title); for a body field, the model order (`schema.model_order`).
+        """
+        schema = dict(self.schema_of(annotation, param=param))
+        info = p.param
+        title = None
+        description = deprecated = examples = extra = None
+        if info is not None:
+            title = self._apply_constraints(schema, info)
+            get = getattr
+            description = get(info, "description", None)
+            deprecated = get(info, "deprecated", None)
+            examples = get(info, "examples", None)
+            extra = get(info, "json_schema_extra", None)
+        if title:
+            schema["title"] = title
+        if description:
+            schema["description"] = description
+        if deprecated:
+            schema["deprecated"] = True
+        if examples is not None:
+            schema["examples"] = list(examples)
+        if isinstance(extra, Mapping):
+            schema.update(extra)
         if not p.required and p.default is not None and p.default is not Ellipsis:
             ok, value = _jsonable(p.default)
-            if ok:
+            if ok and value is not None:
                 schema["default"] = value
-        if title or not _is_ref_like(schema):
-            schema["title"] = title or _title(p.name)
-        return schema
+        if param:
+            if not title and "$ref" not in schema:
+                schema["title"] = _title(p.name)
+            return schema
+        if not title and not _is_ref_like(schema):
+            schema["title"] = _title(p.name)
+        return model_order(schema)
 
     @staticmethod
     def _apply_constraints(schema: dict[str, Any], param: Any) -> str | None:
-        """Copy the Param's constraints into `schema`; return its explicit title, if any.
+        """Copy the Param's value constraints into `schema`; return its explicit title, if any.
 
-        As pydantic does, the value constraints of an optional field go inside the non-null
-        branch of its `anyOf`; description, examples and extra keys stay at the top.
+        As pydantic does, the constraints of an optional field go inside the non-null branch
+        of its `anyOf`.
         """
         get = getattr
         target = schema
@@ -441,11 +425,11 @@ class _Builder:
                 schema["anyOf"] = members
         is_array = target.get("type") == "array"
         for attr, key in (
-            ("gt", "exclusiveMinimum"),
+            ("multiple_of", "multipleOf"),
+            ("le", "maximum"),
             ("ge", "minimum"),
             ("lt", "exclusiveMaximum"),
-            ("le", "maximum"),
-            ("multiple_of", "multipleOf"),
+            ("gt", "exclusiveMinimum"),
             ("min_length", "minItems" if is_array else "minLength"),
             ("max_length", "maxItems" if is_array else "maxLength"),
         ):
@@ -455,15 +439,6 @@ class _Builder:
         pattern = get(param, "pattern", None) or get(param, "regex", None)
         if pattern is not None:
             target["pattern"] = pattern if isinstance(pattern, str) else pattern.pattern
-        description = get(param, "description", None)
-        if description:
-            schema["description"] = description
-        examples = get(param, "examples", None)
-        if examples is not None:
-            schema["examples"] = list(examples)
-        extra = get(param, "json_schema_extra", None)
-        if isinstance(extra, Mapping):
-            schema.update(extra)
         title: str | None = get(param, "title", None)
         return title
 
@@ -485,17 +460,17 @@ class _Builder:
                 "name": p.name,
                 "in": p.location,
                 "required": True if p.location == "path" else p.required,
-                "schema": self.field_schema(p, p.annotation),
+                "schema": self.field_schema(p, p.annotation, param=True),
             }
             if param is not None:
                 description = getattr(param, "description", None)
                 if description:
                     item["description"] = description
-                if getattr(param, "deprecated", None):
-                    item["deprecated"] = True
                 examples = getattr(param, "openapi_examples", None)
                 if examples:
                     item["examples"] = dict(examples)
+                if getattr(param, "deprecated", None):
+                    item["deprecated"] = True
             out.append(item)
         return out
 
@@ -509,11 +484,15 @@ class _Builder:
             return None
         if len(fields) == 1 and not body.embed:
             p = fields[0]
-            schema = self.field_schema(p, self._body_annotation(p))
+            schema = self.field_schema(p, self._body_annotation(p), param=False)
+            if "$ref" not in schema and "title" not in schema:  # FastAPI titles a nullable ref
+                schema["title"] = _title(p.name)
             required = p.required
         else:
             name = f"Body_{unique_id}"
-            props = {p.name: self.field_schema(p, self._body_annotation(p)) for p in fields}
+            props = {
+                p.name: self.field_schema(p, self._body_annotation(p), param=False) for p in fields
+            }
             component: dict[str, Any] = {"properties": props, "type": "object"}
             needed = [p.name for p in fields if p.required]
             if needed:
@@ -522,13 +501,19 @@ class _Builder:
             self._extra_components[name] = component
             schema = {"$ref": REF_PREFIX + name}
             required = bool(needed)
-        out: dict[str, Any] = {"content": {body.media_type: {"schema": schema}}}
+        media: dict[str, Any] = {"schema": schema}
+        examples = None if len(fields) != 1 else getattr(fields[0].param, "openapi_examples", None)
+        if examples:
+            media["examples"] = dict(examples)
+        out: dict[str, Any] = {"content": {body.media_type: media}}
         if required:
             out["required"] = True
         return out
 
     def operation(self, spec: OperationSpec, method: str) -> dict[str, Any]:
-        default_id = _NON_WORD.sub("_", f"{spec.name}{spec.path}") + f"_{method.lower()}"
+        # One id per route, as FastAPI: a multi-method route's methods share it.
+        first = sorted(spec.methods)[0] if spec.methods else method
+        default_id = _NON_WORD.sub("_", f"{spec.name}{spec.path}") + f"_{first.lower()}"
         unique_id = spec.unique_id or default_id
         op: dict[str, Any] = {}
         if spec.tags:
@@ -538,30 +523,43 @@ class _Builder:
         description = description.split("\f")[0].strip()
         if description:
             op["description"] = description
+        if spec.external_docs:
+            op["externalDocs"] = dict(spec.external_docs)
         op["operationId"] = spec.operation_id or unique_id
-        if spec.deprecated:
-            op["deprecated"] = True
         parameters = self.parameters(spec.params)
         if parameters:
             op["parameters"] = parameters
         body = self.request_body(spec.body, unique_id) if spec.body is not None else None
         if body is not None:
             op["requestBody"] = body
-        op["responses"] = self.responses(
-            spec, unique_id, has_input=bool(parameters) or body is not None
-        )
-        if spec.callbacks:
-            op["callbacks"] = dict(spec.callbacks)
+        has_input = bool(spec.params) or (spec.body is not None and bool(spec.body.params))
+        op["responses"] = self.responses(spec, unique_id, has_input=has_input)
+        callbacks = self.callbacks(spec)
+        if callbacks:
+            op["callbacks"] = callbacks
+        if spec.deprecated:
+            op["deprecated"] = True
         if spec.security:
             op["security"] = spec.security
-        if spec.external_docs:
-            op["externalDocs"] = dict(spec.external_docs)
         if spec.openapi_extra:
             _deep_update(op, spec.openapi_extra)
         return op
 
+    def callbacks(self, spec: OperationSpec) -> dict[str, Any] | None:
+        """FastAPI's `callbacks=`: `{name: {path: {method: operation}}}` per callback route."""
+        if not spec.callbacks:
+            return None
+        if isinstance(spec.callbacks, Mapping):
+            return dict(spec.callbacks)
+        out: dict[str, Any] = {}
+        for callback in _callback_specs(spec):
+            if callback.include_in_schema:
+                path_item = {m.lower(): self.operation(callback, m) for m in callback.methods}
+                out[callback.name] = {callback.path: path_item}
+        return out
+
     def responses(self, spec: OperationSpec, unique_id: str, *, has_input: bool) -> dict[str, Any]:
-        status = str(spec.status_code or 200)
+        status = str(int(spec.status_code or 200))
         media = spec.response_media_type
         responses: dict[str, Any] = {}
         main: dict[str, Any] = {"description": spec.response_description}
@@ -569,15 +567,15 @@ class _Builder:
             if media == "application/json" or media.endswith("+json"):
                 schema = {}
                 if spec.response_model is not None:
-                    schema = self.schema_of(spec.response_model)
-                    if not _is_ref_like(schema):  # FastAPI titles inline response schemas
+                    schema = self.schema_of(spec.response_model, output=True)
+                    if "$ref" not in schema:  # FastAPI titles inline response schemas
                         schema = {**schema, "title": _title(f"Response_{unique_id}")}
             else:
                 schema = {"type": "string"}
             main["content"] = {media: {"schema": schema}}
         responses[status] = main
         for code, extra in (spec.responses or {}).items():
-            key = str(code).upper()
+            key = str(int(code)) if isinstance(code, int) else str(code).upper()
             if key == "DEFAULT":
                 key = "default"
             response = dict(extra)
@@ -588,7 +586,8 @@ class _Builder:
                 content = {k: dict(v) for k, v in content.items()}
                 response["content"] = content
                 entry = content.setdefault(media or "application/json", {})
-                entry["schema"] = {**self.schema_of(model), **entry.get("schema", {})}
+                schema = self.schema_of(model, output=True)
+                entry["schema"] = {**schema, **entry.get("schema", {})}
             try:
                 phrase: str | None = http.HTTPStatus(int(key)).phrase
             except ValueError:
@@ -600,3 +599,19 @@ class _Builder:
             responses["422"] = _response_422()
             self._needs_422 = True
         return responses
+
+
+def _callback_specs(spec: OperationSpec) -> Sequence[OperationSpec]:
+    callbacks = spec.callbacks
+    if not callbacks or isinstance(callbacks, Mapping):
+        return ()
+    return [c for c in callbacks if isinstance(c, OperationSpec)]
+
+
+def _without_nulls(schema: Any) -> Any:
+    """`schema` without null-valued keys (FastAPI serves its document with `exclude_none`)."""
+    if isinstance(schema, dict):
+        return {k: _without_nulls(v) for k, v in schema.items() if v is not None}
+    if isinstance(schema, list):
+        return [_without_nulls(v) for v in schema]
+    return schema

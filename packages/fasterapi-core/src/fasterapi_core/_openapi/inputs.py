@@ -105,7 +105,9 @@ class OperationSpec:
         body: The request body, or None.
         security: Security requirements, e.g. [{"OAuth2PasswordBearer": []}].
         security_schemes: Security scheme objects for `components.securitySchemes`, by name.
-        callbacks: OpenAPI callback objects, by name (copied as they are).
+        callbacks: OpenAPI callback objects by name (copied as they are), or FastAPI-style
+            callback routes as `OperationSpec`s: each is documented as `{name: {path: {method:
+            operation}}}`, its schemas among the components.
         external_docs: An OpenAPI external documentation object.
     """
 
@@ -130,5 +132,5 @@ class OperationSpec:
     body: BodySpec | None = None
     security: list[dict[str, list[str]]] | None = None
     security_schemes: Mapping[str, Mapping[str, Any]] | None = None
-    callbacks: Mapping[str, Any] | None = None
+    callbacks: Mapping[str, Any] | Sequence[OperationSpec] | None = None
     external_docs: Mapping[str, Any] | None = None

@@ -90,10 +90,16 @@ def route_operation_spec(route: APIRoute) -> OperationSpec:
         body=body,
         security=security or None,
         security_schemes=schemes or None,
-        # Not documented yet: FastAPI renders `callbacks=` routes as path items; this
-        # package keeps them on the route but leaves them out of the document (a recorded gap).
-        callbacks=None,
+        callbacks=_callbacks(route),
     )
+
+
+def _callbacks(route: APIRoute) -> list[OperationSpec] | None:
+    """The route's `callbacks=` routes (FastAPI documents those that are `APIRoute`s)."""
+    from fasterapi_core.routing import APIRoute
+
+    found = [route_operation_spec(c) for c in route.callbacks or () if isinstance(c, APIRoute)]
+    return found or None
 
 
 # PERF: a response class's constructor default is read once, not per route per document build;

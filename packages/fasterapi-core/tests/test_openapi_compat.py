@@ -1,0 +1,201 @@
+"""Schemas in the shape FastAPI serves them: values, and key order where clients diff bytes."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import decimal
+import enum
+import http
+import json
+from typing import Any, Literal
+
+import msgspec
+from openapi_spec_validator import validate
+
+from fasterapi_core._openapi.schema import SchemaGenerator, model_order
+from fasterapi_core.openapi import BodySpec, OperationSpec, ParamSpec, get_openapi
+
+
+@dataclasses.dataclass
+class FakeParam:
+    description: str | None = None
+    deprecated: bool | None = None
+    examples: list[Any] | None = None
+    openapi_examples: dict[str, Any] | None = None
+    title: str | None = None
+    gt: float | None = None
+    le: float | None = None
+
+
+class Size(enum.Enum):
+    SMALL = "s"
+    LARGE = "l"
+    MEDIUM = "m"
+
+
+@dataclasses.dataclass
+class Point:
+    x: int = 0
+    note: str | None = None
+    tags: list[str] = dataclasses.field(default_factory=list)
+    kind: Literal["b", "a"] = "b"
+
+
+class Box(msgspec.Struct):
+    items: list[int] = []
+    label: str | None = None
+
+
+def doc(*ops: OperationSpec) -> dict[str, Any]:
+    out = get_openapi(title="T", version="1", operations=ops)
+    validate(json.loads(json.dumps(out)))
+    return out
+
+
+def gen() -> SchemaGenerator:
+    return SchemaGenerator(lambda tp: {}, "#/components/schemas/")
+
+
+def test_enum_and_literal_keep_declaration_order() -> None:
+    g = gen()
+    assert g.schema(Size) == {"$ref": "#/components/schemas/Size"}
+    assert g.components()["Size"] == {"type": "string", "enum": ["s", "l", "m"], "title": "Size"}
+    assert g.schema(Literal["z", "a"], param=True) == {"enum": ["z", "a"], "type": "string"}
+    assert g.schema(Literal["z", "a"]) == {"type": "string", "enum": ["z", "a"]}
+    assert g.schema(Literal[3]) == {"type": "integer", "const": 3}
+
+
+def test_dates_decimal_and_bytes() -> None:
+    g = gen()
+    assert g.schema(datetime.datetime) == {"type": "string", "format": "date-time"}
+    assert g.schema(datetime.time | None) == {
+        "anyOf": [{"type": "string", "format": "time"}, {"type": "null"}]
+    }
+    assert g.schema(decimal.Decimal) == {"anyOf": [{"type": "number"}, {"type": "string"}]}
+    assert g.schema(decimal.Decimal, output=True) == {"type": "string"}
+    assert g.schema(bytes) == {"type": "string", "contentMediaType": "application/octet-stream"}
+    assert g.schema(dict[str, Any]) == {"additionalProperties": True, "type": "object"}
+    assert g.schema(tuple[int, str]) == {
+        "prefixItems": [{"type": "integer"}, {"type": "string"}],
+        "type": "array",
+        "maxItems": 2,
+        "minItems": 2,
+    }
+
+
+def test_component_properties_as_fastapi() -> None:
+    g = gen()
+    g.schema(Point)
+    g.schema(Box)
+    components = g.components()
+    point = components["Point"]
+    assert "required" not in point  # every field has a default
+    assert point["properties"] == {
+        "x": {"type": "integer", "title": "X", "default": 0},
+        "note": {"anyOf": [{"type": "string"}, {"type": "null"}], "title": "Note"},
+        "tags": {"items": {"type": "string"}, "type": "array", "title": "Tags"},
+        "kind": {"type": "string", "enum": ["b", "a"], "title": "Kind", "default": "b"},
+    }
+    assert list(point["properties"]["tags"]) == ["items", "type", "title"]
+    # A Struct's `= []` is a factory inside msgspec; it is documented as the default it is.
+    assert components["Box"]["properties"]["items"]["default"] == []
+
+
+def test_model_order_sorts_keys_and_makes_bounds_floats() -> None:
+    ordered = model_order({"title": "T", "maximum": 3, "type": "integer", "x-extra": 1})
+    assert list(ordered) == ["type", "maximum", "title", "x-extra"]
+    assert ordered["maximum"] == 3.0
+    assert isinstance(ordered["maximum"], float)
+
+
+def test_parameter_keys_in_fastapi_order() -> None:
+    info = FakeParam(description="d", deprecated=True, examples=["a"])
+    spec = OperationSpec(
+        "/p",
+        ["GET"],
+        "p",
+        params=[ParamSpec("q", "query", str | None, required=False, default="x", param=info)],
+    )
+    param = doc(spec)["paths"]["/p"]["get"]["parameters"][0]
+    assert list(param) == ["name", "in", "required", "schema", "description", "deprecated"]
+    assert list(param["schema"]) == [
+        "anyOf",
+        "description",
+        "deprecated",
+        "examples",
+        "default",
+        "title",
+    ]
+    assert param["schema"]["deprecated"] is True
+
+
+def test_body_field_keys_in_model_order_and_examples() -> None:
+    info = FakeParam(description="d", gt=1, openapi_examples={"one": {"value": 2}})
+    spec = OperationSpec(
+        "/b",
+        ["POST"],
+        "b",
+        body=BodySpec([ParamSpec("n", "body", int, required=False, default=2, param=info)]),
+    )
+    body = doc(spec)["paths"]["/b"]["post"]["requestBody"]
+    media = body["content"]["application/json"]
+    assert media["examples"] == {"one": {"value": 2}}
+    assert media["schema"] == {
+        "type": "integer",
+        "exclusiveMinimum": 1.0,
+        "title": "N",
+        "description": "d",
+        "default": 2,
+    }
+    assert list(media["schema"]) == ["type", "exclusiveMinimum", "title", "description", "default"]
+
+
+def test_optional_model_body_is_titled() -> None:
+    spec = OperationSpec(
+        "/o",
+        ["POST"],
+        "o",
+        body=BodySpec([ParamSpec("item", "body", Point | None, required=False)]),
+    )
+    schema = doc(spec)["paths"]["/o"]["post"]["requestBody"]["content"]["application/json"]
+    assert schema["schema"] == {
+        "anyOf": [{"$ref": "#/components/schemas/Point"}, {"type": "null"}],
+        "title": "Item",
+    }
+
+
+def test_multi_method_route_shares_one_operation_id() -> None:
+    spec = OperationSpec("/r", ["PUT", "GET"], "rt")
+    # FastAPI gives every method of a route the same id (and warns); so do we, unvalidated.
+    item = get_openapi(title="T", version="1", operations=[spec])["paths"]["/r"]
+    assert item["get"]["operationId"] == item["put"]["operationId"] == "rt_r_get"
+
+
+def test_http_status_keys_are_numbers() -> None:
+    spec = OperationSpec(
+        "/s",
+        ["POST"],
+        "s",
+        status_code=http.HTTPStatus.ACCEPTED,
+        responses={http.HTTPStatus.NOT_FOUND: {"description": "nf"}},
+    )
+    responses = doc(spec)["paths"]["/s"]["post"]["responses"]
+    assert list(responses) == ["202", "404"]
+
+
+def test_callback_specs_are_documented() -> None:
+    callback = OperationSpec(
+        "{$callback_url}/events",
+        ["POST"],
+        "notify",
+        body=BodySpec([ParamSpec("event", "body", Point)]),
+    )
+    spec = OperationSpec("/sub", ["POST"], "sub", callbacks=[callback])
+    out = doc(spec)
+    op = out["paths"]["/sub"]["post"]["callbacks"]["notify"]["{$callback_url}/events"]["post"]
+    assert op["operationId"] == "notify__callback_url__events_post"
+    assert op["requestBody"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Point"
+    }
+    assert "Point" in out["components"]["schemas"]
