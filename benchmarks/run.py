@@ -113,7 +113,8 @@ def update_readme(sections: dict[str, str], *, quick: bool) -> None:
         f"{' --quick' if quick else ''}; {os.cpu_count()} CPUs ({_cpu_model()}), "
         f"Python {platform.python_version()}, {platform.system()}; {versions}. "
         "The machine is shared and noisy: compare the ratios, which come from one interleaved run, "
-        "not the absolute rates. Every framework's answers are checked before it is timed.",
+        "not the absolute rates. Every framework's answers are checked against FastAPI's before "
+        "it is timed: a wrong answer is reported under the tables, not timed.",
     ]
     for stem, title in README_SECTIONS.items():
         if stem in sections:
