@@ -109,8 +109,8 @@ def update_readme(sections: dict[str, str], *, quick: bool) -> None:
     versions = ", ".join(f"{d} {_version(d)}" for d in VERSIONED)
     body = [
         start,
-        f"Run {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC by `nox -s bench -- --readme`"
-        f"{' --quick' if quick else ''}; {os.cpu_count()} CPUs ({_cpu_model()}), "
+        f"Run {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC by `nox -s bench -- --readme"
+        f"{' --quick' if quick else ''}`; {os.cpu_count()} CPUs ({_cpu_model()}), "
         f"Python {platform.python_version()}, {platform.system()}; {versions}. "
         "The machine is shared and noisy: compare the ratios, which come from one interleaved run, "
         "not the absolute rates. Every framework's answers are checked against FastAPI's before "
