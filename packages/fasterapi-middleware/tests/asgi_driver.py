@@ -145,11 +145,12 @@ def text_app(
 def chunked_app(
     chunks: Sequence[bytes],
     headers: Sequence[tuple[bytes, bytes]] = ((b"content-type", b"text/plain"),),
+    status: int = 200,
 ) -> ASGIApp:
     """An app streaming `chunks` as separate body messages (the last has more_body=False)."""
 
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
-        await send({"type": "http.response.start", "status": 200, "headers": list(headers)})
+        await send({"type": "http.response.start", "status": status, "headers": list(headers)})
         for index, chunk in enumerate(chunks):
             more = index < len(chunks) - 1
             await send({"type": "http.response.body", "body": chunk, "more_body": more})

@@ -2,13 +2,14 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import threading
 import zlib
 
 import pytest
 from asgi_driver import Result, acall, call, chunked_app, make_scope, text_app
 
-from fasterapi_middleware import GZipMiddleware, Message, Receive, Scope, Send
-from fasterapi_middleware.gzip import _MAX_CACHED, _verdicts, accepts_gzip
+from fasterapi_middleware import ASGIApp, GZipMiddleware, Message, Receive, Scope, Send
+from fasterapi_middleware.gzip import _MAX_CACHED, _GZipSend, _verdicts, accepts_gzip
 
 BIG = b"The quick brown fox jumps over the lazy dog. " * 100
 ACCEPT = [("host", "example.com"), ("accept-encoding", "gzip, deflate, br")]
@@ -118,17 +119,110 @@ def test_an_existing_vary_is_extended() -> None:
         [("host", "example.com")],
         [("accept-encoding", "br, deflate")],
         [("accept-encoding", "gzip;q=0, *")],
+    ],
+)
+def test_clients_refusing_gzip_get_the_body_as_is_with_vary(
+    headers: list[tuple[str, str]],
+) -> None:
+    # As Starlette: the answer would differ for a client accepting gzip, so it varies.
+    result = call(GZipMiddleware(text_app(BIG)), headers=headers)
+    assert result.header("content-encoding") is None
+    assert result.header("content-length") == str(len(BIG))
+    assert result.header("vary") == "Accept-Encoding"
+    assert result.body == BIG
+    small = call(GZipMiddleware(text_app(b"small")), headers=headers)
+    assert small.header("vary") is None
+    stream = call(GZipMiddleware(chunked_app([b"a", b"b"])), headers=headers)
+    assert stream.header("vary") == "Accept-Encoding"
+    assert stream.body == b"ab"
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
         [("accept-encoding", "gzip"), ("range", "bytes=0-99")],
         [("range", "bytes=0-99"), ("accept-encoding", "gzip")],
     ],
 )
-def test_requests_that_cannot_be_compressed_pass_straight_through(
-    headers: list[tuple[str, str]],
-) -> None:
+def test_range_requests_pass_straight_through(headers: list[tuple[str, str]]) -> None:
     result = call(GZipMiddleware(text_app(BIG)), headers=headers)
     assert result.header("content-encoding") is None
     assert result.header("vary") is None
     assert result.body == BIG
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    [
+        b"image/png",
+        b"IMAGE/JPEG; q=1",
+        b"video/mp4",
+        b"audio/ogg",
+        b"text/event-stream",
+        b"application/grpc",
+        b"application/grpc+proto",
+        b"application/zip",
+    ],
+)
+def test_excluded_media_types_pass_through(content_type: bytes) -> None:
+    app = text_app(BIG, headers=[(b"content-type", content_type)])
+    for headers in (ACCEPT, [("accept-encoding", "br")]):
+        result = call(GZipMiddleware(app), headers=headers)
+        assert result.header("content-encoding") is None
+        assert result.header("vary") is None
+        assert result.body == BIG
+
+
+def test_the_content_type_verdict_cache_stays_bounded() -> None:
+    content_type = [b"text/plain"]
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        await text_app(BIG, headers=[(b"content-type", content_type[0])])(scope, receive, send)
+
+    middleware = GZipMiddleware(app)
+    for n in range(_MAX_CACHED + 10):
+        content_type[0] = b"text/x-%d" % n
+        assert call(middleware, headers=ACCEPT).header("content-encoding") == "gzip"
+    content_type[0] = b"image/png"
+    assert call(middleware, headers=ACCEPT).header("content-encoding") is None
+    assert call(middleware, headers=ACCEPT).header("content-encoding") is None
+    assert len(middleware._verdicts) <= _MAX_CACHED
+
+
+def test_the_excluded_media_types_can_be_chosen() -> None:
+    png = text_app(BIG, headers=[(b"content-type", b"image/png")])
+    middleware = GZipMiddleware(png, exclude_content_types=("text/html; charset=utf-8",))
+    assert middleware.exclude_content_types == ("text/html; charset=utf-8",)
+    assert call(middleware, headers=ACCEPT).header("content-encoding") == "gzip"
+    html = text_app(BIG, headers=[(b"content-type", b"text/html")])
+    middleware = GZipMiddleware(html, exclude_content_types=("text/html; charset=utf-8",))
+    assert call(middleware, headers=ACCEPT).header("content-encoding") is None
+    grpc = text_app(BIG, headers=[(b"content-type", b"application/grpc+json")])
+    assert (
+        call(GZipMiddleware(grpc, exclude_content_types=()), headers=ACCEPT).header(
+            "content-encoding"
+        )
+        == "gzip"
+    )
+
+
+def test_large_chunks_are_compressed_in_a_worker_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    where: list[tuple[int, bool]] = []
+    real = _GZipSend._compress_now
+
+    def spy(self: _GZipSend, data: bytes, flush: int) -> bytes:
+        where.append((len(data), threading.current_thread() is threading.main_thread()))
+        return real(self, data, flush)
+
+    monkeypatch.setattr(_GZipSend, "_compress_now", spy)
+    assert GZipMiddleware(text_app()).thread_minimum_size == 128 * 1024
+    result = call(GZipMiddleware(text_app(BIG), thread_minimum_size=1000), headers=ACCEPT)
+    assert gzip.decompress(result.body) == BIG
+    chunks = [b"x" * 2000, b"small", b"y" * 3000]
+    streamed = call(GZipMiddleware(chunked_app(chunks), thread_minimum_size=1000), headers=ACCEPT)
+    assert gunzip_stream(streamed) == chunks
+    # Chunks of at least 1000 bytes left the event loop's thread; the small one did not.
+    assert where == [(len(BIG), False), (2000, False), (5, True), (3000, False)]
 
 
 def test_repeated_accept_encoding_headers_are_combined() -> None:
@@ -195,7 +289,8 @@ def test_each_event_reaches_the_client_before_the_app_sends_the_next() -> None:
                 arrived.set()
 
         scope = make_scope(headers=ACCEPT)
-        task = asyncio.ensure_future(GZipMiddleware(events)(scope, receive, send))
+        middleware = GZipMiddleware(events, exclude_content_types=())
+        task = asyncio.ensure_future(middleware(scope, receive, send))
         await arrived.wait()
         # The app is now blocked before its second event: the first must be readable.
         decoder = zlib.decompressobj(31)
@@ -310,3 +405,40 @@ def test_non_http_scopes_pass_straight_through() -> None:
 
 def test_instances_use_slots() -> None:
     assert not hasattr(GZipMiddleware(text_app()), "__dict__")
+
+
+# --- the same answers as Starlette's GZipMiddleware ------------------------------------
+
+RESPONSES: dict[str, tuple[int, list[tuple[bytes, bytes]], list[bytes]]] = {
+    "small": (200, [(b"content-type", b"text/plain")], [b"tiny"]),
+    "big": (200, [(b"content-type", b"text/html; charset=utf-8")], [BIG]),
+    "big-vary": (200, [(b"content-type", b"text/plain"), (b"vary", b"Cookie")], [BIG]),
+    "stream": (200, [(b"content-type", b"application/json")], [b"[1,", b"", b"2]"]),
+    "encoded": (200, [(b"content-type", b"text/plain"), (b"content-encoding", b"br")], [BIG]),
+    "partial": (206, [(b"content-type", b"text/plain")], [BIG]),
+    "image": (200, [(b"content-type", b"image/png")], [BIG]),
+    "events": (200, [(b"content-type", b"text/event-stream")], [b"data: 1\n\n", b""]),
+    "untyped": (200, [], [BIG]),
+}
+
+
+def respond_with(name: str) -> ASGIApp:
+    status, headers, chunks = RESPONSES[name]
+    return chunked_app(chunks, status=status, headers=headers)
+
+
+def _normalised(result: Result) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+    return result.status, sorted((k.lower(), v) for k, v in result.headers), result.body
+
+
+@pytest.mark.parametrize("response", list(RESPONSES))
+@pytest.mark.parametrize("accept", [None, "gzip", "gzip, deflate, br", "br", "identity"])
+def test_same_answer_as_starlette(response: str, accept: str | None) -> None:
+    from starlette.middleware.gzip import GZipMiddleware as StarletteGZip
+
+    headers = [("host", "example.com")]
+    if accept is not None:
+        headers.append(("accept-encoding", accept))
+    ours = call(GZipMiddleware(respond_with(response), minimum_size=100), headers=headers)
+    theirs = call(StarletteGZip(respond_with(response), minimum_size=100), headers=headers)
+    assert _normalised(ours) == _normalised(theirs)
