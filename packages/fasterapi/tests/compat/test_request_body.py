@@ -17,7 +17,6 @@ else:  # pydantic (FastAPI) reads only typing_extensions.TypedDict before 3.12
         from typing import TypedDict
 
 import msgspec
-import pytest
 
 
 @dataclasses.dataclass
