@@ -31,8 +31,8 @@ class TrustedHostMiddleware:
     too.
 
     With `www_redirect`, a request for ``example.com`` when only ``www.example.com`` is
-    allowed gets a 301 redirect to ``www.example.com``, keeping the port, path and
-    query string.
+    allowed gets a 307 redirect to ``www.example.com``, keeping the port, path and
+    query string. The refusal is Starlette's: 400 ``Invalid host header``.
 
     Websocket handshakes are refused or redirected with the same response when the
     server supports the ``websocket.http.response`` extension, and closed (code 1008)
@@ -117,12 +117,8 @@ class TrustedHostMiddleware:
         if value in trusted:
             await self.app(scope, receive, send)
             return
-        if value is None:
-            await respond(scope, send, 400, b"Missing host header", [TEXT_PLAIN])
-            return
-        parts = split_host(value)
-        if parts is not None:
-            host, port = parts
+        if value is not None and (parts := split_host(value)) is not None:
+            host = parts[0]
             if host in self._exact or (self._suffixes and host.endswith(self._suffixes)):
                 if len(trusted) >= _MAX_REMEMBERED:
                     trusted.clear()
@@ -130,8 +126,8 @@ class TrustedHostMiddleware:
                 await self.app(scope, receive, send)
                 return
             if host in self._www:
-                netloc = b"www." + host + (b":" + port if port else b"")
-                location = scheme(scope) + b"://" + netloc + request_target(scope)
-                await respond(scope, send, 301, b"", [(b"location", location)])
+                # As Starlette: the Host as sent (its case and port kept), behind "www.".
+                location = scheme(scope) + b"://www." + value.strip() + request_target(scope)
+                await respond(scope, send, 307, b"", [(b"location", location)])
                 return
         await respond(scope, send, 400, b"Invalid host header", [TEXT_PLAIN])
