@@ -22,11 +22,28 @@ def page(response: HTMLResponse) -> str:
     return body.decode()
 
 
+def _js_string(quoted: str) -> str:
+    """A single-quoted JavaScript string literal (as the page writes them), decoded."""
+    inner = quoted[1:-1].replace("\\'", "'").replace('"', '\\"')
+    decoded: str = json.loads(f'"{inner}"')
+    return decoded
+
+
 def config_of(html: str) -> dict[str, object]:
-    match = re.search(r"const config = (.*);\n", html)
+    """The object passed to SwaggerUIBundle(...): the url, the settings, the redirect URL."""
+    match = re.search(r"SwaggerUIBundle\(\{\n(.*?)\n    presets:", html, re.DOTALL)
     assert match is not None
-    loaded: dict[str, object] = json.loads(match.group(1))
-    return loaded
+    config: dict[str, object] = {}
+    for line in match.group(1).strip().splitlines():
+        line = line.strip().removesuffix(",")
+        if line.startswith("url: "):
+            config["url"] = _js_string(line.removeprefix("url: "))
+        elif line.startswith("oauth2RedirectUrl: window.location.origin + "):
+            quoted = line.removeprefix("oauth2RedirectUrl: window.location.origin + ")
+            config["oauth2RedirectUrl"] = _js_string(quoted)
+        elif line:
+            config.update(json.loads("{" + line + "}"))
+    return config
 
 
 def test_swagger_ui_defaults() -> None:
@@ -59,7 +76,7 @@ def test_swagger_ui_options_and_oauth() -> None:
     assert config["deepLinking"] is False
     assert config["syntaxHighlight"] == {"theme": "obsidian"}
     assert config["oauth2RedirectUrl"] == "/docs/oauth2-redirect"
-    assert 'ui.initOAuth({"clientId": "abc", "scopes": "read"});' in html
+    assert 'ui.initOAuth({"clientId": "abc", "scopes": "read"})' in html
 
 
 def test_swagger_ui_escapes_injection() -> None:

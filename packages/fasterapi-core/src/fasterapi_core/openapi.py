@@ -32,8 +32,8 @@ __all__ = (
 SWAGGER_JS_URL = "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/swagger-ui-bundle.js"
 SWAGGER_CSS_URL = "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/swagger-ui.css"
 REDOC_JS_URL = "https://cdn.jsdelivr.net/npm/redoc@2/bundles/redoc.standalone.js"
-# An empty data URL: the browser shows no icon and asks the server for no /favicon.ico.
-FAVICON_URL = "data:,"
+# FastAPI's default page icon, so the pages are the same as FastAPI's.
+FAVICON_URL = "https://fastapi.tiangolo.com/img/favicon.png"
 
 SWAGGER_UI_DEFAULT_PARAMETERS: dict[str, Any] = {
     "dom_id": "#swagger-ui",
@@ -49,6 +49,13 @@ def _script_json(value: Any) -> str:
     """JSON that is safe inside a <script> element: no "</script>" or "<!--" can appear."""
     text = json.dumps(value)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _js_str(value: str) -> str:
+    """`value` as a single-quoted JavaScript string that cannot end its <script>."""
+    out = value.replace("\\", "\\\\").replace("'", "\\'").replace("\n", "\\n")
+    out = out.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return f"'{out}'"
 
 
 def _attr(value: str) -> str:
@@ -87,33 +94,31 @@ def get_swagger_ui_html(
     Returns:
         An `HTMLResponse` with the page.
     """
+    # The page is laid out line for line as FastAPI's, so the two serve the same bytes; values
+    # are escaped where they would break out of their attribute or script (FastAPI's are not).
     options = {**SWAGGER_UI_DEFAULT_PARAMETERS, **(swagger_ui_parameters or {})}
-    config = {"url": openapi_url, **options}
-    if oauth2_redirect_url:
-        config["oauth2RedirectUrl"] = oauth2_redirect_url
-    config_js = _script_json(config)
-    oauth_js = f"ui.initOAuth({_script_json(init_oauth)});" if init_oauth else ""
-    page = f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link type="text/css" rel="stylesheet" href="{_attr(swagger_css_url)}">
-<link rel="shortcut icon" href="{_attr(swagger_favicon_url)}">
-<title>{html.escape(title)}</title>
-</head>
-<body>
-<div id="swagger-ui"></div>
-<script src="{_attr(swagger_js_url)}"></script>
-<script>
-const config = {config_js};
-config.presets = [SwaggerUIBundle.presets.apis, SwaggerUIBundle.SwaggerUIStandalonePreset];
-const ui = SwaggerUIBundle(config);
-{oauth_js}
-</script>
-</body>
-</html>
-"""
+    settings = "".join(f"{_script_json(k)}: {_script_json(v)},\n" for k, v in options.items())
+    redirect = (
+        f"oauth2RedirectUrl: window.location.origin + {_js_str(oauth2_redirect_url)},\n"
+        if oauth2_redirect_url
+        else "\n"
+    )
+    oauth = f"\n        ui.initOAuth({_script_json(init_oauth)})\n        " if init_oauth else ""
+    page = (
+        "\n    <!DOCTYPE html>\n    <html>\n    <head>\n"
+        '    <meta name="viewport" content="width=device-width, initial-scale=1.0">\n'
+        f'    <link type="text/css" rel="stylesheet" href="{_attr(swagger_css_url)}">\n'
+        f'    <link rel="shortcut icon" href="{_attr(swagger_favicon_url)}">\n'
+        f"    <title>{html.escape(title, quote=False)}</title>\n    </head>\n    <body>\n"
+        '    <div id="swagger-ui">\n    </div>\n'
+        f'    <script src="{_attr(swagger_js_url)}"></script>\n'
+        "    <!-- `SwaggerUIBundle` is now available on the page -->\n    <script>\n"
+        "    const ui = SwaggerUIBundle({\n"
+        f"        url: {_js_str(openapi_url)},\n    {settings}{redirect}"
+        "    presets: [\n        SwaggerUIBundle.presets.apis,\n"
+        "        SwaggerUIBundle.SwaggerUIStandalonePreset\n        ],\n    })"
+        f"{oauth}\n    </script>\n    </body>\n    </html>\n    "
+    )
     return _html_response(page)
 
 
@@ -138,27 +143,29 @@ def get_redoc_html(
         An `HTMLResponse` with the page.
     """
     fonts = (
-        '<link href="https://fonts.googleapis.com/css?family=Montserrat:300,400,700|'
-        'Roboto:300,400,700" rel="stylesheet">\n'
+        '\n    <link href="https://fonts.googleapis.com/css?family=Montserrat:300,400,700|'
+        'Roboto:300,400,700" rel="stylesheet">\n    '
         if with_google_fonts
         else ""
     )
-    page = f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{html.escape(title)}</title>
-{fonts}<link rel="shortcut icon" href="{_attr(redoc_favicon_url)}">
-<style>body {{ margin: 0; padding: 0; }}</style>
-</head>
-<body>
-<noscript>ReDoc needs JavaScript to show this API's documentation.</noscript>
-<redoc spec-url="{_attr(openapi_url)}"></redoc>
-<script src="{_attr(redoc_js_url)}"></script>
-</body>
-</html>
-"""
+    # Line for line as FastAPI's page (same bytes for the same arguments), values escaped.
+    page = (
+        "\n    <!DOCTYPE html>\n    <html>\n    <head>\n"
+        f"    <title>{html.escape(title, quote=False)}</title>\n"
+        "    <!-- needed for adaptive design -->\n"
+        '    <meta charset="utf-8"/>\n'
+        '    <meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"    {fonts}\n"
+        f'    <link rel="shortcut icon" href="{_attr(redoc_favicon_url)}">\n'
+        "    <!--\n    ReDoc doesn't change outer page styles\n    -->\n"
+        "    <style>\n      body {\n        margin: 0;\n        padding: 0;\n      }\n"
+        "    </style>\n    </head>\n    <body>\n    <noscript>\n"
+        "        ReDoc requires Javascript to function. Please enable it to browse the "
+        "documentation.\n    </noscript>\n"
+        f'    <redoc spec-url="{_attr(openapi_url)}"></redoc>\n'
+        f'    <script src="{_attr(redoc_js_url)}"> </script>\n'
+        "    </body>\n    </html>\n    "
+    )
     return _html_response(page)
 
 

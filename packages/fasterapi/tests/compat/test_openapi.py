@@ -405,11 +405,6 @@ def test_servers_from_root_path_scope(fw):
     assert servers == [{"url": "/api/v1"}]
 
 
-@pytest.mark.gap(
-    "the default Swagger UI / ReDoc pages use the favicon 'data:,'; FastAPI's link "
-    "https://fastapi.tiangolo.com/img/favicon.png (get_swagger_ui_html / get_redoc_html "
-    "default swagger_favicon_url / redoc_favicon_url)"
-)
 def test_docs_default_favicon(fw):
     with fw.client(fw.FastAPI()) as client:
         docs = client.get("/docs").text
