@@ -1,6 +1,5 @@
 """Tutorial: Response Status Code; Advanced: Return a Response / Response - Change Status Code."""
 
-import sys
 
 import pytest
 
@@ -126,11 +125,6 @@ def test_additional_status_codes_by_returning_json_response(fw):
     assert (created.status_code, created.json()) == (201, {"name": "Chillies", "size": None})
 
 
-@pytest.mark.gap(
-    "status_code=http.HTTPStatus.ACCEPTED gives the OpenAPI response key 'HTTPStatus.ACCEPTED' "
-    "on Python 3.10 (str() of an IntEnum); FastAPI writes '202'",
-    when=sys.version_info < (3, 11),
-)
 def test_status_code_as_http_status_enum(fw):
     import http
 
