@@ -142,6 +142,24 @@ def test_unknown_names_are_refused_only_when_the_model_forbids_them(client: Test
 def test_optional_model_is_none_when_nothing_is_sent(client: TestClient) -> None:
     assert client.get("/optional").json() is None
     assert client.get("/optional?q=z").json() == "z"
+    # The model forbids unknown names: sending one means the model was meant, and refused.
+    refused = client.get("/optional?zzz=1").json()["detail"]
+    assert [(e["type"], e["loc"]) for e in refused] == [
+        ("missing", ["query", "q"]),
+        ("extra_forbidden", ["query", "zzz"]),
+    ]
+
+
+def test_missing_field_input_shows_every_name_sent(client: TestClient) -> None:
+    response = client.get("/cookies", headers={"cookie": "other=1; more=2"})
+    assert response.json()["detail"] == [
+        {
+            "type": "missing",
+            "loc": ["cookie", "session_id"],
+            "msg": "Field required",
+            "input": {"other": "1", "more": "2"},
+        }
+    ]
 
 
 def test_header_model_converts_underscores(client: TestClient) -> None:

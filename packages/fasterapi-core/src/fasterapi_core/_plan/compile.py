@@ -23,6 +23,7 @@ from fasterapi_core._plan.context import Context
 from fasterapi_core._plan.convert import (
     Invalid,
     is_class,
+    is_optional,
     make_checks,
     make_converter,
     strip_optional,
@@ -365,14 +366,15 @@ def analyse(
 def _spread_fields(field: Field) -> list[Field]:
     """The parameters a parameter model stands for (OpenAPI lists one per model field)."""
     assert field.spread is not None
+    optional = is_optional(field.annotation)  # no field is required of an optional model
     return [
         Field(
             name=f.name,
-            alias=f.alias,
+            alias=f.shown,
             location=field.location,
             annotation=f.annotation,
             info=f.info,
-            required=f.required,
+            required=f.required and not optional,
             default=f.default,
         )
         for f in field.spread

@@ -79,6 +79,7 @@ class ModelField:
     default: Any
     info: ParamInfo
     is_list: bool
+    shown: str = ""  # the name OpenAPI shows (a header alias keeps its case)
 
 
 def _info(cls: type[ParamInfo], metadata: Any, source: Any, default: Any) -> ParamInfo:
@@ -173,8 +174,12 @@ def model_fields(model: Any, location: str, info: ParamInfo) -> list[ModelField]
                 )
             )
     for field in out:
+        if field.info.title is None:
+            # pydantic's default title: the alias (or name), underscores as spaces, titled.
+            field.info.title = field.key.replace("_", " ").title()
         if convert_underscores and field.key == field.name:
             field.alias = field.name.replace("_", "-")
+        field.shown = field.alias
         if location == "header":
             field.alias = field.alias.lower()
     return out
@@ -228,6 +233,9 @@ def _validator(
         for f in fields
     )
 
+    forbid = _takes_extras(model)
+    keys = frozenset(f.key for f in fields)
+
     def validate_msgspec(values: dict[str, Any]) -> tuple[Any, list[dict[str, Any]]]:
         errors: list[dict[str, Any]] = []
         converted: dict[str, Any] = dict(values)
@@ -261,6 +269,17 @@ def _validator(
                         check(value)
             except Invalid as exc:
                 errors.append(exc.to_dict([*location, alias], raw))
+        if forbid:
+            errors.extend(
+                {
+                    "type": "extra_forbidden",
+                    "loc": [*location, name],
+                    "msg": "Extra inputs are not permitted",
+                    "input": value,
+                }
+                for name, value in values.items()
+                if name not in keys
+            )
         if errors:
             return None, errors
         try:
@@ -357,12 +376,16 @@ def model_reader(model_tp: Any, location: str, fields: list[ModelField], default
                 value = last.get(alias)
                 if value is not None:
                     values[key] = value
-        if extras:
-            grouped = lists if lists is not None else {k: [v] for k, v in last.items()}
-            for name, items in grouped.items():
+        sent = bool(values)
+        # Every other name goes to the model too, as in FastAPI: its extra policy decides
+        # (ignored, kept, or refused), and a missing field's error shows them as its input.
+        if lists is not None:
+            for name, items in lists.items():
                 if name not in own:
                     values[name] = items[0] if len(items) == 1 else items
-        if optional and not values:
+        else:
+            values.update((name, value) for name, value in last.items() if name not in own)
+        if optional and not (sent or (extras and values)):
             return default
         instance, errors = validate(values)
         if errors:
@@ -380,7 +403,6 @@ def read_form_model(
     """`form -> (instance, errors)` for a form parameter model (`Annotated[Model, Form()]`)."""
     model = strip_optional(model_tp)
     validate = _validator(model, ["body"], fields)
-    extras = _takes_extras(model)
     entries = tuple((f.key, f.alias, f.is_list) for f in fields)
     own = frozenset(f.alias for f in fields)
 
@@ -398,13 +420,12 @@ def read_form_model(
                 # As in FastAPI, an empty text value counts as not sent.
                 if value is not None and not (isinstance(value, str) and value == ""):
                     values[key] = value
-        if extras:
-            grouped: dict[str, list[Any]] = {}
-            for name, value in form.multi_items():
-                if name not in own:
-                    grouped.setdefault(name, []).append(value)
-            for name, items in grouped.items():
-                values[name] = items[0] if len(items) == 1 else items
+        grouped: dict[str, list[Any]] = {}
+        for name, value in form.multi_items():
+            if name not in own:
+                grouped.setdefault(name, []).append(value)
+        for name, items in grouped.items():
+            values[name] = items[0] if len(items) == 1 else items
         return validate(values)
 
     return read
