@@ -181,8 +181,6 @@ def _enum_type(values: list[Any]) -> str | None:
         return "string"
     if kinds == {int}:
         return "integer"
-    if kinds <= {int, float}:
-        return "number"
     if kinds == {bool}:
         return "boolean"
     return None
