@@ -248,3 +248,84 @@ def test_pydantic_body_not_an_object_is_model_attributes_type() -> None:
     }
     many = client.put("/many", json=[[1]]).json()["detail"]
     assert [(e["type"], e["loc"]) for e in many] == [("model_attributes_type", ["body", 0])]
+
+
+@dataclasses.dataclass
+class Line:
+    sku: str
+    qty: int = 1
+
+
+@dataclasses.dataclass
+class Order:
+    first: Line
+    lines: list[Line]
+    by_name: dict[str, Line]
+    maybe: Line | None = None
+    either: Line | int = 0
+    pair: tuple[Line, int] | None = None
+
+
+class Basket(msgspec.Struct):
+    line: Line
+    lines: list[Line] = []
+
+
+@dataclasses.dataclass
+class Node:
+    name: str
+    children: "list[Node]" = dataclasses.field(default_factory=list)
+    tag: str = "t"
+
+
+def test_nested_dataclasses_keep_their_defaults() -> None:
+    app = Faster()
+
+    @app.post("/order")
+    def order(o: Order) -> Order:
+        return o
+
+    @app.post("/basket")
+    def basket(b: Basket) -> Basket:
+        return b
+
+    @app.post("/tree")
+    def tree(n: Node) -> Node:
+        return n
+
+    @app.post("/maybe")
+    def maybe(o: Annotated[Order | None, Body()] = None) -> Order | None:
+        return o
+
+    client = TestClient(app)
+    sent = {
+        "first": {"sku": "a"},
+        "lines": [{"sku": "b"}],
+        "by_name": {"c": {"sku": "c"}},
+        "maybe": {"sku": "d"},
+        "either": {"sku": "e"},
+        "pair": [{"sku": "f"}, 2],
+    }
+    got = client.post("/order", json=sent).json()
+    assert got == {
+        "first": {"sku": "a", "qty": 1},
+        "lines": [{"sku": "b", "qty": 1}],
+        "by_name": {"c": {"sku": "c", "qty": 1}},
+        "maybe": {"sku": "d", "qty": 1},
+        "either": {"sku": "e", "qty": 1},
+        "pair": [{"sku": "f", "qty": 1}, 2],
+    }
+    bare = client.post("/order", json={"first": {"sku": "a"}, "lines": [], "by_name": {}})
+    assert bare.json()["maybe"] is None
+    assert bare.json()["either"] == 0
+    assert client.post("/basket", json={"line": {"sku": "a"}}).json() == {
+        "line": {"sku": "a", "qty": 1},
+        "lines": [],
+    }
+    tree_out = client.post("/tree", json={"name": "r", "children": [{"name": "c"}]}).json()
+    assert tree_out == {
+        "name": "r",
+        "children": [{"name": "c", "children": [], "tag": "t"}],
+        "tag": "t",
+    }
+    assert client.post("/maybe", json=None).json() is None

@@ -34,6 +34,7 @@ from fasterapi_core._plan.errors import (
     object_type_error,
     validation_errors,
 )
+from fasterapi_core._plan.fill import dataclass_filler
 from fasterapi_core._plan.param_models import (
     ModelField,
     is_param_model,
@@ -642,7 +643,7 @@ def _model_decoder(tp: Any) -> tuple[Callable[[bytes], Any], Callable[[Any], Any
 
         return decode_any, validate_any
     decoder = msgspec.json.Decoder(tp, strict=False)
-    fill = _dataclass_filler(tp)
+    fill = dataclass_filler(tp)
     if fill is not None:
         decode_dataclass = decoder.decode
 
@@ -658,36 +659,6 @@ def _model_decoder(tp: Any) -> tuple[Callable[[bytes], Any], Callable[[Any], Any
         return msgspec.convert(obj, tp, strict=False)
 
     return decoder.decode, convert
-
-
-def _dataclass_filler(tp: Any) -> Callable[[Any], Any] | None:
-    """For a dataclass with plain defaults: a function setting the defaults msgspec left out.
-
-    msgspec does not store a plain default it did not receive in the instance's `__dict__`
-    (the class attribute answers reads), so `vars(item)` and encoders that walk `__dict__`
-    miss those fields; FastAPI's instance has them all. None for every other type.
-    """
-    tp = strip_optional(tp)
-    if not (is_class(tp) and dataclasses.is_dataclass(tp)) or not hasattr(tp, "__dict__"):
-        return None
-    if "__slots__" in vars(tp):
-        return None  # slotted dataclasses have no __dict__ and msgspec sets every slot
-    defaults = tuple(
-        (f.name, f.default) for f in dataclasses.fields(tp) if f.default is not dataclasses.MISSING
-    )
-    if not defaults:
-        return None
-
-    def fill(obj: Any) -> Any:
-        # PERF: a dict check per defaulted field, only for dataclass bodies with plain defaults.
-        if obj is not None:
-            attrs = obj.__dict__
-            for name, default in defaults:
-                if name not in attrs:
-                    attrs[name] = default
-        return obj
-
-    return fill
 
 
 def _pydantic_errors(exc: Exception, prefix: list[Any]) -> list[dict[str, Any]]:

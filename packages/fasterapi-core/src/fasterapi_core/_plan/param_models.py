@@ -27,6 +27,7 @@ from fasterapi_core._plan.convert import (
     strip_optional,
 )
 from fasterapi_core._plan.errors import all_field_errors, validation_errors
+from fasterapi_core._plan.fill import dataclass_filler
 from fasterapi_core.params import CookieInfo, HeaderInfo, ParamInfo, QueryInfo, Undefined
 
 __all__ = ("ModelField", "is_param_model", "model_fields", "model_reader", "read_form_model")
@@ -217,9 +218,7 @@ def _validator(
 
         return validate_pydantic
 
-    from fasterapi_core._plan.compile import _dataclass_filler
-
-    fill = _dataclass_filler(model)
+    fill = dataclass_filler(model)
     msgspec_convert = msgspec.convert
     entries = tuple(
         (
