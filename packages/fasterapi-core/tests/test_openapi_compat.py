@@ -352,3 +352,47 @@ def test_literal_order_is_found_through_an_unresolvable_class() -> None:
     # msgspec resolved it; the Literal keeps msgspec's order when hints cannot be read
     kind = g.components()["Later"]["properties"]["kind"]
     assert sorted(kind["enum"]) == ["x", "y"]
+
+
+def test_streamed_responses_document_their_items() -> None:
+    lines = OperationSpec(
+        "/lines", ["GET"], "lines", stream_media_type="application/jsonl", stream_item=Point
+    )
+    raw = OperationSpec(
+        "/raw", ["GET"], "raw", stream_media_type="application/jsonl", stream_item=dict[str, Any]
+    )
+    untyped = OperationSpec("/any", ["GET"], "untyped", stream_media_type="application/jsonl")
+    events = OperationSpec(
+        "/events", ["GET"], "events", stream_media_type="text/event-stream", stream_item=Point
+    )
+    bare_events = OperationSpec("/bare", ["GET"], "bare", stream_media_type="text/event-stream")
+    # `itemSchema` is OpenAPI 3.2 (FastAPI writes it into its 3.1 documents): not validated here.
+    operations = [lines, raw, untyped, events, bare_events]
+    paths = get_openapi(title="T", version="1", operations=operations)["paths"]
+
+    def content(path: str) -> Any:
+        return paths[path]["get"]["responses"]["200"]["content"]
+
+    assert content("/lines") == {
+        "application/jsonl": {"itemSchema": {"$ref": "#/components/schemas/Point"}}
+    }
+    assert content("/raw") == {
+        "application/jsonl": {
+            "itemSchema": {
+                "type": "object",
+                "additionalProperties": True,
+                "title": "Streamitem Raw Raw Get",
+            }
+        }
+    }
+    assert content("/any") == {"application/jsonl": {"itemSchema": {}}}
+    event = content("/events")["text/event-stream"]["itemSchema"]
+    assert event["required"] == ["data"]
+    assert event["properties"]["data"] == {
+        "type": "string",
+        "contentMediaType": "application/json",
+        "contentSchema": {"$ref": "#/components/schemas/Point"},
+    }
+    bare = content("/bare")["text/event-stream"]["itemSchema"]
+    assert "required" not in bare
+    assert bare["properties"]["retry"] == {"type": "integer", "minimum": 0}

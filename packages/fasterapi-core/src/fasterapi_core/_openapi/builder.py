@@ -558,12 +558,34 @@ class _Builder:
                 out[callback.name] = {callback.path: path_item}
         return out
 
+    def _stream_item(self, spec: OperationSpec, unique_id: str) -> dict[str, Any]:
+        """The `itemSchema` of a streamed response (JSON Lines or Server-Sent Events)."""
+        item: dict[str, Any] = {}
+        if spec.stream_item is not None:
+            item = dict(self.schema_of(spec.stream_item, param=True, output=True))
+            if "$ref" not in item:
+                item["title"] = _title(f"StreamItem_{unique_id}")
+        if spec.stream_media_type != "text/event-stream":
+            return item
+        event = _sse_event_schema()
+        if spec.stream_item is not None:
+            event["required"] = ["data"]
+            event["properties"]["data"] = {
+                "type": "string",
+                "contentMediaType": "application/json",
+                "contentSchema": item,
+            }
+        return event
+
     def responses(self, spec: OperationSpec, unique_id: str, *, has_input: bool) -> dict[str, Any]:
         status = str(int(spec.status_code or 200))
         media = spec.response_media_type
         responses: dict[str, Any] = {}
         main: dict[str, Any] = {"description": spec.response_description}
-        if media and _status_allows_body(status):
+        stream = spec.stream_media_type
+        if stream and _status_allows_body(status):
+            main["content"] = {stream: {"itemSchema": self._stream_item(spec, unique_id)}}
+        elif media and _status_allows_body(status):
             if media == "application/json" or media.endswith("+json"):
                 schema = {}
                 if spec.response_model is not None:
@@ -599,6 +621,19 @@ class _Builder:
             responses["422"] = _response_422()
             self._needs_422 = True
         return responses
+
+
+def _sse_event_schema() -> dict[str, Any]:
+    """One Server-Sent Event, as FastAPI documents a `text/event-stream` item."""
+    return {
+        "type": "object",
+        "properties": {
+            "data": {"type": "string"},
+            "event": {"type": "string"},
+            "id": {"type": "string"},
+            "retry": {"type": "integer", "minimum": 0},
+        },
+    }
 
 
 def _callback_specs(spec: OperationSpec) -> Sequence[OperationSpec]:

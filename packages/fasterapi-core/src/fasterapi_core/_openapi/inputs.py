@@ -109,6 +109,10 @@ class OperationSpec:
             callback routes as `OperationSpec`s: each is documented as `{name: {path: {method:
             operation}}}`, its schemas among the components.
         external_docs: An OpenAPI external documentation object.
+        stream_media_type: For a path operation that yields its items: "application/jsonl"
+            (JSON Lines) or "text/event-stream" (Server-Sent Events); the successful response
+            is then documented with an `itemSchema` instead of a `schema`, as FastAPI does.
+        stream_item: The type of one streamed item, or None (any value).
     """
 
     path: str
@@ -134,3 +138,5 @@ class OperationSpec:
     security_schemes: Mapping[str, Mapping[str, Any]] | None = None
     callbacks: Mapping[str, Any] | Sequence[OperationSpec] | None = None
     external_docs: Mapping[str, Any] | None = None
+    stream_media_type: str | None = None
+    stream_item: Any = None

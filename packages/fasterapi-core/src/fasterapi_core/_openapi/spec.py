@@ -91,7 +91,18 @@ def route_operation_spec(route: APIRoute) -> OperationSpec:
         security=security or None,
         security_schemes=schemes or None,
         callbacks=_callbacks(route),
+        stream_media_type=_stream_media_type(route),
+        stream_item=getattr(route, "stream_item_type", None),
     )
+
+
+def _stream_media_type(route: APIRoute) -> str | None:
+    """How a yielding path operation streams: JSON Lines or Server-Sent Events (or None)."""
+    if getattr(route, "is_json_stream", False):
+        return "application/jsonl"
+    if getattr(route, "is_sse_stream", False):
+        return "text/event-stream"
+    return None
 
 
 def _callbacks(route: APIRoute) -> list[OperationSpec] | None:
