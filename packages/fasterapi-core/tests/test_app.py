@@ -63,14 +63,35 @@ def test_404_405_and_allow_header() -> None:
     assert r.headers["allow"] == "POST, PUT"
 
 
-def test_head_answers_every_get_without_body() -> None:
+def test_head_on_a_get_route_is_405_as_in_fastapi() -> None:
     app = Faster()
 
     @app.get("/x")
     def x() -> dict[str, str]:
         return {"a": "b"}
 
-    @app.get("/p", response_class=PlainTextResponse)
+    @app.get("/items/{item_id}")
+    def item(item_id: int) -> int:
+        return item_id
+
+    client = TestClient(app)
+    for path in ("/x", "/items/3"):
+        r = client.head(path)
+        assert r.status_code == 405, path
+        assert r.headers["allow"] == "GET"
+        assert r.content == b""
+    assert client.post("/x").headers["allow"] == "GET"
+    assert client.head("/nope").status_code == 404
+
+
+def test_head_route_answers_without_body() -> None:
+    app = Faster()
+
+    @app.api_route("/x", methods=["GET", "HEAD"])
+    def x() -> dict[str, str]:
+        return {"a": "b"}
+
+    @app.api_route("/p", methods=["GET", "HEAD"], response_class=PlainTextResponse)
     def p() -> str:
         return "plain"
 
@@ -80,7 +101,15 @@ def test_head_answers_every_get_without_body() -> None:
     assert r.content == b""
     assert r.headers["content-length"] == str(len(b'{"a":"b"}'))
     assert client.head("/p").content == b""
-    assert client.head("/nope").status_code == 404
+
+
+def test_plain_route_for_get_answers_head_as_in_starlette() -> None:
+    app = Faster()
+    client = TestClient(app)
+    r = client.head("/openapi.json")
+    assert r.status_code == 200
+    assert r.content == b""
+    assert int(r.headers["content-length"]) == len(client.get("/openapi.json").content)
 
 
 def test_explicit_head_route_wins() -> None:
@@ -418,7 +447,7 @@ def test_unhandled_error_is_logged_500_and_app_keeps_serving(
     def ok() -> str:
         return "ok"
 
-    client = TestClient(app)
+    client = TestClient(app, raise_server_exceptions=False)
     with caplog.at_level(logging.ERROR, logger="fasterapi"):
         r = client.get("/boom")
     assert (r.status_code, r.text) == (500, "Internal Server Error")
@@ -436,9 +465,11 @@ def test_debug_shows_traceback() -> None:
     def boom() -> None:
         raise RuntimeError("kaboom")
 
-    r = TestClient(app).get("/boom")
+    r = TestClient(app, raise_server_exceptions=False).get("/boom")
     assert r.status_code == 500
     assert "RuntimeError: kaboom" in r.text
+    with pytest.raises(RuntimeError, match="kaboom"):
+        TestClient(app).get("/boom")
 
 
 def test_custom_500_handler_and_failing_handler() -> None:
@@ -461,9 +492,15 @@ def test_custom_500_handler_and_failing_handler() -> None:
     def bad() -> None:
         raise Bad
 
-    client = TestClient(app)
+    client = TestClient(app, raise_server_exceptions=False)
     assert client.get("/boom").text == "sorry"
     assert client.get("/bad").text == "sorry"
+    # After the 500 is sent the error is re-raised out of the app (Starlette's
+    # ServerErrorMiddleware): a failing handler's own error for /bad.
+    with pytest.raises(RuntimeError):
+        TestClient(app).get("/boom")
+    with pytest.raises(ValueError, match="handler broke"):
+        TestClient(app).get("/bad")
 
 
 def test_error_after_response_started_reaches_the_server() -> None:
@@ -525,9 +562,11 @@ def test_middleware_error_becomes_500() -> None:
     def ok() -> str:
         return "ok"
 
-    client = TestClient(app)
+    client = TestClient(app, raise_server_exceptions=False)
     assert client.get("/broken").status_code == 500
     assert client.get("/ok").json() == "ok"
+    with pytest.raises(RuntimeError, match="middleware"):
+        TestClient(app).get("/broken")
 
 
 def test_mount_any_asgi_app() -> None:

@@ -7,6 +7,7 @@ import pytest
 BaseModel: Any = pytest.importorskip("pydantic").BaseModel
 
 from fasterapi_core import Faster  # noqa: E402
+from fasterapi_core.exceptions import ResponseValidationError  # noqa: E402
 from fasterapi_testing import TestClient  # noqa: E402
 
 
@@ -67,4 +68,6 @@ def test_pydantic_list_body(client: TestClient) -> None:
 def test_pydantic_response_models(client: TestClient) -> None:
     assert client.get("/listed").json() == [{"name": "a", "price": 1.0, "tax": None}]
     assert client.get("/unset").json() == {"name": "a", "price": 1.0}
-    assert TestClient(make_app()).get("/bad").status_code == 500
+    assert TestClient(make_app(), raise_server_exceptions=False).get("/bad").status_code == 500
+    with pytest.raises(ResponseValidationError):
+        TestClient(make_app()).get("/bad")

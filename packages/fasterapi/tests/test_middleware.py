@@ -243,10 +243,14 @@ def test_handler_error_in_a_faster_app_is_a_500_through_the_middleware() -> None
         response.headers["x-through"] = "1"
         return response
 
-    with TestClient(app) as client:
+    with TestClient(app, raise_server_exceptions=False) as client:
         response = client.get("/boom")
     assert response.status_code == 500
     assert response.headers["x-through"] == "1"
+    # After its 500 went out, the handler's error is raised out of the app again, through
+    # the middleware (as with Starlette's BaseHTTPMiddleware), so a test client raises it.
+    with TestClient(app) as client, pytest.raises(RuntimeError, match=r"^boom$"):
+        client.get("/boom")
 
 
 async def silent_asgi_app(scope: Any, receive: Any, send: Any) -> None:
@@ -294,8 +298,10 @@ def test_dispatch_returning_none_is_an_error() -> None:
         await call_next(request)
         return None  # type: ignore[return-value]
 
-    with TestClient(app) as client:
+    with TestClient(app, raise_server_exceptions=False) as client:
         assert client.get("/hello").status_code == 500  # core's last-resort guard answers
+    with TestClient(app) as client, pytest.raises(RuntimeError, match="returned None"):
+        client.get("/hello")
 
 
 def test_only_http_middleware_functions() -> None:

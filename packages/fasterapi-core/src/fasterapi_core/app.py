@@ -3,7 +3,9 @@
 Request flow: `__call__` → middleware stack (built once, on the first call) → `_dispatch`,
 which resolves the route in the radix router (static paths are one dict lookup) and awaits
 the route's compiled plan. Errors become responses here: HTTPException and validation errors
-through the exception handlers, anything else a logged plain-text 500.
+through the exception handlers, anything else a logged 500 (the app's 500/`Exception` handler,
+else plain text), after which the exception is re-raised out of the app, as Starlette's
+ServerErrorMiddleware does: the server logs it and a test client raises it.
 """
 
 from __future__ import annotations
@@ -271,7 +273,11 @@ class Faster:
             RequestValidationError: request_validation_exception_handler,
             WebSocketRequestValidationError: websocket_request_validation_exception_handler,
         }
-        self.exception_handlers.update(exception_handlers or {})
+        # The handler registered for `starlette.exceptions.HTTPException`, if any (see
+        # `add_exception_handler`).
+        self._starlette_http_handler: Callable[..., Any] | None = None
+        for key, handler in (exception_handlers or {}).items():
+            self.add_exception_handler(key, handler)
         self._lifespan = lifespan
         self._radix = RadixRouter()
         self._static: dict[str, dict[str, Any]] = {}
@@ -324,7 +330,9 @@ class Faster:
             self._radix.add_route(method, template, route)
             if static:
                 self._static.setdefault(template, {})[method] = route
-        if "GET" in methods and "HEAD" not in methods:
+        # As in Starlette: a plain `Route` for GET answers HEAD too; an APIRoute answers only
+        # the methods it declares (HEAD on a GET-only APIRoute is a 405), as in FastAPI.
+        if "GET" in methods and "HEAD" not in methods and not isinstance(route, APIRoute):
             try:
                 self._radix.add_route("HEAD", template, route)
             except ValueError:
@@ -424,7 +432,7 @@ class Faster:
         return self.router.api_route(path, **options)
 
     def get(self, path: str, **options: Any) -> Callable[[F], F]:
-        """Register a GET route (HEAD answered too): `@app.get("/items/{item_id}")`."""
+        """Register a GET route: `@app.get("/items/{item_id}")` (HEAD is a 405, as in FastAPI)."""
         return self.router.get(path, **options)
 
     def put(self, path: str, **options: Any) -> Callable[[F], F]:
@@ -534,8 +542,16 @@ class Faster:
     def add_exception_handler(
         self, exc_class_or_status_code: int | type[Exception], handler: Callable[..., Any]
     ) -> None:
-        """Handle an exception class (or an HTTPException status code) with `handler`."""
+        """Handle an exception class (or an HTTPException status code) with `handler`.
+
+        A handler for `starlette.exceptions.HTTPException` (what FastAPI's docs recommend) is
+        recognised by its module and name, without importing Starlette: as in FastAPI it also
+        gets our HTTPException (raised, or the router's 404/405) unless a handler for our own
+        `HTTPException` class was registered, and any Starlette HTTPException raised.
+        """
         self.exception_handlers[exc_class_or_status_code] = handler
+        if _is_starlette_http_exception(exc_class_or_status_code):
+            self._starlette_http_handler = handler
 
     def build_middleware_stack(self) -> ASGIApp:
         """Wrap `_dispatch` in the user middleware (and a last-resort error guard)."""
@@ -593,6 +609,9 @@ class Faster:
                 recent[path] = (method, route, params.copy())
         scope["path_params"] = params
         scope["route"] = route
+        # As Starlette's router: instrumentation reads the endpoint and router from the scope.
+        scope["endpoint"] = route.endpoint
+        scope["router"] = self.router
         try:
             await route.handle(scope, receive, send, params)
         except Exception as exc:
@@ -609,6 +628,8 @@ class Faster:
             route, params, _ = match
             scope["path_params"] = params
             scope["route"] = route
+            scope["endpoint"] = route.endpoint
+            scope["router"] = self.router
             try:
                 await route.handle(scope, receive, send, params)
             except Exception as exc:
@@ -648,7 +669,11 @@ class Faster:
                 await response(scope, receive, send)
                 return
         handlers = self.exception_handlers
-        if 404 in handlers or handlers.get(HTTPException) is not http_exception_handler:
+        if (
+            404 in handlers
+            or handlers.get(HTTPException) is not http_exception_handler
+            or self._starlette_http_handler is not None
+        ):
             await self._handle_error(scope, receive, send, HTTPException(404))
             return
         await send({"type": "http.response.start", "status": 404, "headers": _NOT_FOUND_HEADERS})
@@ -657,22 +682,61 @@ class Faster:
         )
 
     def _lookup_handler(self, exc: Exception) -> Callable[..., Any] | None:
+        """The handler for `exc`, as Starlette's ExceptionMiddleware finds it.
+
+        A status-code handler first (HTTP exceptions), then the nearest class in the MRO.
+        500 and `Exception` handlers are not looked up here: they answer in `_server_error`,
+        after which the error is re-raised (Starlette's ServerErrorMiddleware).
+        """
         handlers = self.exception_handlers
         if isinstance(exc, HTTPException):
-            handler = handlers.get(exc.status_code)
-            if handler is not None:
-                return handler
+            if exc.status_code != 500:
+                handler = handlers.get(exc.status_code)
+                if handler is not None:
+                    return handler
+            # The default handler stands for Starlette's HTTPException in FastAPI, so a
+            # handler registered for that class replaces it.
+            handler = handlers.get(HTTPException)
+            for cls in type(exc).__mro__:
+                found = handlers.get(cls)
+                if found is not None:
+                    handler = found
+                    break
+            if handler is http_exception_handler and self._starlette_http_handler is not None:
+                return self._starlette_http_handler
+            return handler
         for cls in type(exc).__mro__:
+            if cls is Exception:
+                break
             handler = handlers.get(cls)
             if handler is not None:
                 return handler
+        if any(_is_starlette_http_exception(cls) for cls in type(exc).__mro__):
+            # A raised `starlette.exceptions.HTTPException`: answered like ours.
+            code = getattr(exc, "status_code", None)
+            handler = handlers.get(code) if code != 500 else None
+            return handler or self._starlette_http_handler or http_exception_handler
         return None
 
     async def _handle_error(
         self, scope: MutableMapping[str, Any], receive: Any, send: Any, exc: Exception
     ) -> None:
+        """Answer `exc` with its handler; an unhandled error gets a 500 and is re-raised.
+
+        Raises:
+            Exception: `exc` (or a failing handler's error) after the 500 is sent; `exc` when
+                the response had already started (only the server can end it); RuntimeError
+                when a handled exception comes after the response started (as Starlette).
+        """
         if exc.__dict__.get("_fasterapi_response_started"):
-            raise exc  # the response is half sent: only the server can end it (as in Starlette)
+            # The response is (half) sent: only the server can end it, as in Starlette.
+            if isinstance(exc, ClientDisconnect):
+                return
+            if self._lookup_handler(exc) is not None:
+                raise RuntimeError(
+                    "Caught handled exception, but response already started."
+                ) from exc
+            raise exc
         if isinstance(exc, ClientDisconnect):
             return
         handler = self._lookup_handler(exc)
@@ -708,12 +772,14 @@ class Faster:
                 if handler_error.__dict__.get("_fasterapi_response_started"):
                     raise
                 await self._server_error(scope, receive, send, handler_error)
-                return
+                raise
         await self._server_error(scope, receive, send, exc)
+        raise exc
 
     async def _server_error(
         self, scope: MutableMapping[str, Any], receive: Any, send: Any, exc: BaseException
     ) -> None:
+        """Log `exc` and send the 500 (the caller re-raises `exc` afterwards)."""
         logger.error("Exception in ASGI application", exc_info=(type(exc), exc, exc.__traceback__))
         handler = self.exception_handlers.get(500) or self.exception_handlers.get(Exception)
         if handler is not None:
@@ -847,11 +913,21 @@ class _ServerErrorGuard:
             if started:
                 raise
             await self.owner._server_error(scope, receive, send, exc)
+            raise
 
 
 # Bounds of `Faster._recent`: entries, and the longest path kept (IDs in paths are unbounded).
 _RECENT_SIZE = 1024
 _RECENT_PATH_MAX = 256
+
+
+def _is_starlette_http_exception(key: Any) -> bool:
+    """`starlette.exceptions.HTTPException`, recognised by name (core never imports Starlette)."""
+    return (
+        isinstance(key, type)
+        and key.__module__ == "starlette.exceptions"
+        and key.__qualname__ == "HTTPException"
+    )
 
 
 def _route_path(scope: MutableMapping[str, Any]) -> str:

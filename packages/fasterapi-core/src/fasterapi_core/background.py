@@ -34,18 +34,28 @@ class BackgroundTask:
         self.is_async = _is_async_callable(func)
 
     async def __call__(self) -> None:
-        """Run the task (its exception propagates; `BackgroundTasks` logs and goes on)."""
-        if self.is_async:
-            await self.func(*self.args, **self.kwargs)
-        else:
-            await run_in_threadpool(self.func, *self.args, **self.kwargs)
+        """Run the task; its exception propagates, marked as coming after the response.
+
+        The mark tells the app that the response is already out: the error reaches the
+        server (which logs it) or a test client (which raises it), as in Starlette, and no
+        500 is attempted.
+        """
+        try:
+            if self.is_async:
+                await self.func(*self.args, **self.kwargs)
+            else:
+                await run_in_threadpool(self.func, *self.args, **self.kwargs)
+        except Exception as exc:
+            _mark_after_response(exc)
+            raise
 
 
 class BackgroundTasks(BackgroundTask):
     """A list of tasks run in order after the response; inject it by annotation in a handler.
 
     A failing task is logged (with its traceback, on the `fasterapi` logger) and the next
-    one still runs.
+    one still runs; once all have run, the first failure is re-raised, so that, as in
+    Starlette, it reaches the server and `TestClient(raise_server_exceptions=True)`.
 
     Args:
         tasks: Initial tasks.
@@ -61,12 +71,27 @@ class BackgroundTasks(BackgroundTask):
         self.tasks.append(BackgroundTask(func, *args, **kwargs))
 
     async def __call__(self) -> None:
-        """Run every task in order; log a failing one and continue with the rest."""
+        """Run every task in order; log a failing one, go on, then re-raise the first failure.
+
+        Raises:
+            Exception: The first task's error, after every task has run.
+        """
+        first: Exception | None = None
         for task in self.tasks:
             try:
                 await task()
-            except Exception:  # noqa: PERF203 - one failing task must not stop the others
+            except Exception as exc:  # noqa: PERF203 - one failing task must not stop the others
                 logger.exception("background task %r failed", getattr(task, "func", task))
+                if first is None:
+                    first = exc
+        if first is not None:
+            _mark_after_response(first)
+            raise first
+
+
+def _mark_after_response(exc: BaseException) -> None:
+    """Mark `exc` as raised after the response went out (read by the app's error handling)."""
+    exc.__dict__["_fasterapi_response_started"] = True
 
 
 def _is_async_callable(obj: Any) -> bool:

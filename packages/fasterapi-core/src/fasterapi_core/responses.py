@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as _dt
+import decimal
 import enum
 import hashlib
 import http.cookies
@@ -85,6 +86,82 @@ def encode_json_safe(content: Any) -> bytes:
         return encode_json(content)
     except UnicodeEncodeError:
         return encode_json(_scrub(content))
+
+
+def _decimal_number(value: decimal.Decimal) -> int | float:
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and exponent >= 0:
+        return int(value)
+    return float(value)  # a fraction, or NaN/Infinity (encoded as null)
+
+
+def _isoformat(value: _dt.date | _dt.time) -> str:
+    return value.isoformat()
+
+
+# What FastAPI's jsonable_encoder writes differently from msgspec's native encoding.
+_JSONABLE: dict[type[Any], Callable[[Any], Any]] = {
+    _dt.timedelta: _dt.timedelta.total_seconds,  # float seconds, not an ISO 8601 duration
+    _dt.datetime: _isoformat,  # "+00:00", not "Z"
+    _dt.date: _isoformat,
+    _dt.time: _isoformat,
+    bytes: lambda b: b.decode("utf-8", "replace"),  # text, not base64
+    decimal.Decimal: _decimal_number,  # 1.1 or 3, not 1.10
+}
+_JSONABLE_BASES = tuple(_JSONABLE)
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+_SEQUENCES = frozenset({tuple, set, frozenset})
+
+
+def jsonable(value: Any) -> Any:
+    """`value` with what FastAPI's jsonable_encoder writes differently converted for msgspec.
+
+    For the return value of a route without a response model (FastAPI runs it through
+    jsonable_encoder): timedelta → float seconds, date/time/datetime → `isoformat()`,
+    bytes → UTF-8 text, Decimal → int or float. Everything else is left to `encode_json`.
+    Containers are copied only when something inside them changes.
+    """
+    kind = type(value)
+    if kind in _SCALARS:
+        return value
+    if kind is dict:
+        out: dict[Any, Any] | None = None
+        for key, item in value.items():
+            if type(item) in _SCALARS:
+                continue
+            new = jsonable(item)
+            if new is not item:
+                if out is None:
+                    out = value.copy()
+                out[key] = new
+        return value if out is None else out
+    if kind is list:
+        items: list[Any] | None = None
+        for index, item in enumerate(value):
+            if type(item) in _SCALARS:
+                continue
+            new = jsonable(item)
+            if new is not item:
+                if items is None:
+                    items = value.copy()
+                items[index] = new
+        return value if items is None else items
+    convert = _JSONABLE.get(kind)
+    if convert is not None:
+        return convert(value)
+    if kind in _SEQUENCES:
+        return jsonable(list(value))
+    if isinstance(value, _JSONABLE_BASES):
+        for base, convert in _JSONABLE.items():
+            if isinstance(value, base):
+                return convert(value)
+    # Structs, dataclasses, models, mappings...: to builtins, keeping the types above as
+    # they are so they are converted here.
+    try:
+        data = msgspec.to_builtins(value, builtin_types=_JSONABLE_BASES, enc_hook=_enc_hook)
+    except (TypeError, ValueError):
+        return value  # left to encode_json, which raises its own error
+    return jsonable(data)
 
 
 # Pre-encoded header pairs used by the hot path.

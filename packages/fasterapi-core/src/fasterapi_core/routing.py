@@ -44,7 +44,13 @@ from fasterapi_core.exceptions import (
 )
 from fasterapi_core.params import DependsInfo
 from fasterapi_core.request import ClientDisconnect, Request
-from fasterapi_core.responses import JSONResponse, Response, encode_json, encode_json_safe
+from fasterapi_core.responses import (
+    JSONResponse,
+    Response,
+    encode_json,
+    encode_json_safe,
+    jsonable,
+)
 
 logger = logging.getLogger("fasterapi")
 
@@ -448,6 +454,13 @@ class APIRoute(BaseRoute):
             self.response_model = None
         self.unique_id = self.operation_id or self.generate_unique_id_function(self)
         self._convert_response = _response_converter(self.response_model) if validate else None
+        if self.response_model is None:
+            # As FastAPI, which runs a route's value through jsonable_encoder when there is no
+            # response model: timedelta as seconds, datetime.isoformat(), bytes as text,
+            # Decimal as a number. PERF: a route with a return annotation or response_model
+            # keeps the plain msgspec encoding, which matches pydantic's JSON mode for these
+            # (benchmarks/bench_core.py endpoints are all annotated).
+            self._convert_response = jsonable
         self._pruning = bool(
             response_model_exclude_none
             or response_model_include is not None
@@ -607,9 +620,11 @@ class APIRoute(BaseRoute):
             _PENDING.reset(token)
         try:
             await _finish(pending, None)
-        except Exception:
-            # The response is out: all we can do is log (FastAPI lets it reach the server).
+        except Exception as exc:
+            # The response is out: log, then let it reach the server, as FastAPI does.
             logger.exception("a dependency with yield failed after the response was sent")
+            exc.__dict__["_fasterapi_response_started"] = True
+            raise
 
     async def _read_request_body(self, plan: Plan, ctx: Context, request: Request) -> bool:
         """`_read_body` through `request` (its `body()`/`json()` may be overridden)."""
@@ -800,9 +815,13 @@ class APIRoute(BaseRoute):
         if ctx.exits:
             try:
                 await _teardown(ctx, None)
-            except Exception:
-                # The response is out: all we can do is log (FastAPI lets it reach the server).
+            except Exception as exc:
+                # The response is out: log, then let it reach the server, as FastAPI does.
                 logger.exception("a dependency with yield failed after the response was sent")
+                exc.__dict__["_fasterapi_response_started"] = True
+                if ctx.request is not None:
+                    await _close_form(ctx)
+                raise
         if ctx.request is not None:
             await _close_form(ctx)
 

@@ -189,6 +189,7 @@ async def _run_request_style(
     # Inner apps whose whole response went out: they may still be running background
     # tasks, which must finish (not be cancelled) before this request is over.
     delivered: set[asyncio.Task[None]] = set()
+    outcomes: list[BaseException | None] = []
 
     async def call_next(request: Request) -> Response:
         replay.recording = False
@@ -254,9 +255,16 @@ async def _run_request_style(
             if task not in delivered and not task.done():
                 task.cancel()
         if tasks:
-            # Errors already reached the caller through call_next or the body; an inner
-            # app whose response went out is awaited until its background work is done.
-            await asyncio.gather(*tasks, return_exceptions=True)
+            # Errors before the end of the body already reached the caller through
+            # call_next or the body; an inner app whose response went out is awaited until
+            # its background work is done.
+            outcomes = await asyncio.gather(*tasks, return_exceptions=True)
+    # An error the inner app raised after its whole response went out (its 500 already
+    # sent, a background task, a yield dependency's teardown) is raised again here, as
+    # Starlette's BaseHTTPMiddleware does: the server logs it and a test client raises it.
+    for task, outcome in zip(tasks, outcomes, strict=True):
+        if task in delivered and isinstance(outcome, Exception):
+            raise outcome
 
 
 def _without_bypass(scope: Scope) -> Scope:

@@ -93,11 +93,6 @@ def test_failing_task_after_response(fw):
     assert (response.status_code, response.json()) == (200, "ok")
 
 
-@pytest.mark.gap(
-    "an exception in a background task is logged and swallowed, so the test client never "
-    "sees it; FastAPI (Starlette) lets it propagate, and TestClient(raise_server_exceptions="
-    "True) re-raises it from the request call"
-)
 def test_failing_task_reaches_the_test_client(fw):
     app = fw.FastAPI()
 

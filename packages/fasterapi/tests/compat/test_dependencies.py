@@ -427,11 +427,6 @@ def test_yield_dependency_swallowing_error_gives_500(fw):
     assert (response.status_code, response.text) == (500, "Internal Server Error")
 
 
-@pytest.mark.gap(
-    "an HTTPException raised by a yield dependency after its yield (the response is already "
-    "sent) is only logged, and the test client gets the 200; FastAPI's test client raises "
-    "(RuntimeError 'Caught handled exception, but response already started.')"
-)
 def test_yield_dependency_raising_after_response_reaches_the_test_client(fw):
     app = fw.FastAPI()
 

@@ -148,11 +148,6 @@ def build_starlette_handler(fw):
     return app
 
 
-@pytest.mark.gap(
-    "a handler registered for starlette.exceptions.HTTPException (what FastAPI's docs "
-    "recommend) catches neither the router's 404 nor a raised HTTPException; FastAPI's "
-    "HTTPException subclasses Starlette's, so that handler gets both"
-)
 def test_handler_for_starlette_http_exception(fw):
     with fw.client(build_starlette_handler(fw)) as client:
         raised = client.get("/items/1")
@@ -240,10 +235,6 @@ def test_exception_handlers_in_constructor(fw):
     assert routed.json() == {"where": "/b"}
 
 
-@pytest.mark.gap(
-    "an unhandled handler error is turned into a 500 inside the app, so the test client "
-    "(raise_server_exceptions=True) never sees it; FastAPI's TestClient re-raises it"
-)
 def test_unhandled_error_is_reraised_by_test_client(fw):
     app = fw.FastAPI()
 

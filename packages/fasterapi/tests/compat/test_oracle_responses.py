@@ -23,14 +23,7 @@ CASES = [
     ("test_path_params", "build", "get", "/models/foo", {}, None),
     ("test_path_params", "build", "get", "/nope", {}, None),
     ("test_path_params", "build", "get", "/files//a/b", {}, None),
-    (
-        "test_path_params",
-        "build",
-        "post",
-        "/items/3",
-        {},
-        "405 `allow` is 'GET, HEAD' (FastAPI: 'GET')",
-    ),
+    ("test_path_params", "build", "post", "/items/3", {}, None),
     ("test_query_params", "build", "get", "/items/?skip=1&limit=1", {}, None),
     ("test_query_params", "build", "get", "/needy/a?skip=x&limit=y", {}, None),
     ("test_query_params", "build", "get", "/ints/?n=1&n=x", {}, None),
@@ -81,15 +74,7 @@ CASES = [
         None,
     ),
     ("test_header_cookie", "build", "get", "/required-cookie/", {}, None),
-    (
-        "test_extra_data_types",
-        "build",
-        "get",
-        "/values/",
-        {},
-        "timedelta/UTC datetime/bytes/Decimal encoded by msgspec ('P1DT1.5S', 'Z', base64, '1.10'); "
-        "FastAPI's jsonable_encoder gives 86401.5, '+00:00', 'hi', 1.1",
-    ),
+    ("test_extra_data_types", "build", "get", "/values/", {}, None),
     (
         "test_extra_data_types",
         "build",

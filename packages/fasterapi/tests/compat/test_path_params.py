@@ -117,10 +117,6 @@ def test_unknown_path_is_404(fw):
     assert response.json() == {"detail": "Not Found"}
 
 
-@pytest.mark.gap(
-    "the 405 `allow` header of a GET-only path is 'GET, HEAD'; FastAPI's is 'GET' "
-    "(an APIRoute answers only the methods it declares)"
-)
 def test_wrong_method_is_405_with_allow(fw):
     with fw.client(build(fw)) as client:
         response = client.post("/items/3")
@@ -129,9 +125,6 @@ def test_wrong_method_is_405_with_allow(fw):
     assert response.headers["allow"] == "GET"
 
 
-@pytest.mark.gap(
-    "HEAD on a GET-only route answers 200; FastAPI's APIRoute does not add HEAD, so it is 405"
-)
 def test_head_on_get_route_is_405(fw):
     with fw.client(build(fw)) as client:
         response = client.head("/items/3")

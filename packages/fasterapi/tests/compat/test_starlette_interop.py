@@ -197,11 +197,6 @@ def test_scope_route(fw):
     assert response.json() == {"route": "/items/{item_id}", "path_params": {"item_id": "3"}}
 
 
-@pytest.mark.gap(
-    "the request scope has no 'endpoint' (nor 'router'); Starlette's router, under FastAPI, "
-    "sets scope['endpoint'] to the path operation function, which instrumentation libraries "
-    "read (with scope['route'], which FasterAPI sets)"
-)
 def test_scope_endpoint(fw):
     app = fw.FastAPI()
 
