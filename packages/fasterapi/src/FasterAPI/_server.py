@@ -31,6 +31,11 @@ DEFAULT_BACKLOG = 2048  # pending connections the kernel queues
 DEFAULT_MAX_HEADER_BYTES = 16 * 1024  # bytes of request target + header lines; past it 431
 DEFAULT_MAX_HEADERS = 100  # header lines per request; past it 431
 DEFAULT_HEADER_TIMEOUT = 10.0  # seconds a request head may take; then the connection closes
+# The per-connection HTTP/1.1 protocol under uvicorn: "lean" (`_fastproto`, the faster
+# request path) or "httptools" (`_protocol`, uvicorn's own request path); both keep the
+# head limits above.
+HTTP_PROTOCOLS = ("lean", "httptools")
+DEFAULT_HTTP = "lean"
 
 _log = logging.getLogger("fasterapi.server")
 
@@ -61,6 +66,7 @@ class ServeOptions:
     max_header_bytes: int = DEFAULT_MAX_HEADER_BYTES
     max_headers: int = DEFAULT_MAX_HEADERS
     header_timeout: float = DEFAULT_HEADER_TIMEOUT
+    http: str = DEFAULT_HTTP
 
 
 class _Stopped(BaseException):
@@ -124,11 +130,13 @@ def uvicorn_config(target: AppTarget, options: ServeOptions) -> dict[str, Any]:
 
 
 def limited_httptools(options: ServeOptions) -> Any:
-    """uvicorn's `http=` for httptools with the head limits of `options` (`_protocol`).
+    """uvicorn's `http=` for httptools with the head limits of `options`.
 
-    Falls back to uvicorn's stock httptools protocol, with a warning, when the uvicorn
-    internals `_protocol` hooks are missing from the installed version: the server still
-    runs, without the header limits and header timeout.
+    `options.http` "lean" is `_fastproto`'s protocol, "httptools" `_protocol`'s (uvicorn's
+    own request path). Each step falls back, with a warning, when the uvicorn internals it
+    hooks are missing from the installed version: lean to `_protocol`, and that to
+    uvicorn's stock httptools protocol (still serving, without the header size limit and
+    header timeout).
     """
     try:
         from FasterAPI import _protocol
@@ -142,6 +150,10 @@ def limited_httptools(options: ServeOptions) -> Any:
                 max_headers=options.max_headers,
                 header_timeout=options.header_timeout,
             )
+            if options.http == "lean":
+                lean = _lean_factory(limits)
+                if lean is not None:
+                    return lean
             return _protocol.protocol_factory(limits)
     _log.warning(
         "the installed uvicorn lacks what FasterAPI's header limits need (%s); serving with "
@@ -152,12 +164,36 @@ def limited_httptools(options: ServeOptions) -> Any:
     return "httptools"
 
 
+def _lean_factory(limits: Any) -> Any:
+    """`_fastproto`'s factory, or None (with a warning) when it cannot hook this uvicorn."""
+    try:
+        from FasterAPI import _fastproto
+    except ImportError as exc:
+        missing = [f"{type(exc).__name__}: {exc}"]
+    else:
+        missing = _fastproto.missing_internals()
+        if not missing:
+            return _fastproto.protocol_factory(limits)
+    _log.warning(
+        "the installed uvicorn lacks what FasterAPI's lean HTTP protocol needs (%s); "
+        "serving with --http httptools",
+        ", ".join(missing),
+    )
+    return None
+
+
 def _serve_uvicorn(target: AppTarget, options: ServeOptions) -> None:
     import uvicorn
 
     config = uvicorn_config(target, options)
     if config["http"] == "httptools":
         config["http"] = limited_httptools(options)
+    else:
+        _log.warning(
+            "httptools is not installed: serving with uvicorn's h11 protocol (slower, "
+            "without the header timeout); --http %s needs httptools",
+            options.http,
+        )
     # uvicorn shuts down gracefully on SIGTERM and then raises the signal again with the
     # handler that was there before it started. Ours turns that into a normal return,
     # so a stopped server exits with status 0 instead of dying by the signal.

@@ -15,6 +15,7 @@ status 2; the server itself stops cleanly (status 0) on SIGTERM or Ctrl-C.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -23,11 +24,13 @@ from FasterAPI._discovery import DEFAULT_FILES, AppLoadError, load_app
 from FasterAPI._server import (
     DEFAULT_BACKLOG,
     DEFAULT_HEADER_TIMEOUT,
+    DEFAULT_HTTP,
     DEFAULT_LIMIT_CONCURRENCY,
     DEFAULT_MAX_HEADER_BYTES,
     DEFAULT_MAX_HEADERS,
     DEFAULT_TIMEOUT_GRACEFUL_SHUTDOWN,
     DEFAULT_TIMEOUT_KEEP_ALIVE,
+    HTTP_PROTOCOLS,
     ServeOptions,
     ServerError,
     serve,
@@ -164,6 +167,18 @@ def _add_serve_options(parser: argparse.ArgumentParser, *, host: str, dev: bool)
         default="uvicorn",
         help="the ASGI server (default: uvicorn; granian needs fasterapi[granian])",
     )
+    # The environment can choose too (e.g. to compare both under a benchmark harness).
+    http = os.environ.get("FASTERAPI_HTTP", DEFAULT_HTTP)
+    parser.add_argument(
+        "--http",
+        choices=HTTP_PROTOCOLS,
+        default=http if http in HTTP_PROTOCOLS else DEFAULT_HTTP,
+        help=(
+            "uvicorn's HTTP/1.1 protocol: lean (FasterAPI's faster request path) or httptools "
+            "(uvicorn's own); both keep the limits below (default: $FASTERAPI_HTTP, else "
+            f"{DEFAULT_HTTP})"
+        ),
+    )
     parser.add_argument(
         "--log-level", choices=_LOG_LEVELS, default="info", help="server log level (default: info)"
     )
@@ -252,6 +267,7 @@ def _serve(args: argparse.Namespace) -> int:
         max_header_bytes=int(args.max_header_bytes),
         max_headers=int(args.max_headers),
         header_timeout=float(args.header_timeout),
+        http=args.http,
     )
     where = f"http://{_url_host(options.host)}:{options.port}{options.root_path}"
     mode = "reload" if options.reload else f"{options.workers} worker(s)"
