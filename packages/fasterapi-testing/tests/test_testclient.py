@@ -95,7 +95,8 @@ def test_scope_types() -> None:
     assert scope["query_string"] == b"a=1"
     assert all(isinstance(k, bytes) and isinstance(v, bytes) for k, v in scope["headers"])
     assert scope["state"] == {}
-    assert "extensions" not in scope
+    # The extensions Starlette's TestClient offers.
+    assert scope["extensions"] == {"http.response.debug": {}, "http.response.trailers": {}}
 
 
 @pytest.mark.parametrize(
@@ -494,7 +495,23 @@ def test_app_returning_without_a_response() -> None:
             "after the body was complete",
         ),
         ([{"type": "http.response.start", "status": 200}] * 2, "twice"),
-        ([{"type": "http.response.trailers"}], "unexpected ASGI message"),
+        ([{"type": "http.response.pathsend", "path": "/x"}], "unexpected ASGI message"),
+        (
+            [
+                {"type": "http.response.start", "status": 200},
+                {"type": "http.response.body", "body": b"x"},
+                {"type": "http.response.trailers", "headers": []},
+            ],
+            "without 'trailers': True",
+        ),
+        (
+            [
+                {"type": "http.response.start", "status": 200, "trailers": True},
+                {"type": "http.response.body", "body": b"x", "more_body": True},
+                {"type": "http.response.trailers", "headers": []},
+            ],
+            "before the body was complete",
+        ),
     ],
 )
 def test_protocol_errors(messages: list[Message], match: str) -> None:
@@ -504,6 +521,55 @@ def test_protocol_errors(messages: list[Message], match: str) -> None:
 
     with pytest.raises(ASGIProtocolError, match=match):
         TestClient(app).get("/")
+
+
+def test_debug_info_gives_template_and_context() -> None:
+    # As Starlette's TestClient: a template response sends its template and context.
+    template = object()
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        assert "http.response.debug" in scope["extensions"]
+        info = {"template": template, "context": {"name": "ann"}}
+        await send({"type": "http.response.debug", "info": info})
+        await send_json(send, "page")
+
+    response = TestClient(app).get("/")
+    assert response.json() == "page"
+    assert response.template is template  # type: ignore[attr-defined]
+    assert response.context == {"name": "ann"}  # type: ignore[attr-defined]
+    assert response.extensions["http.response.debug"]["context"] == {"name": "ann"}
+    plain = TestClient(echo_scope).get("/")
+    assert "http.response.debug" not in plain.extensions
+    assert not hasattr(plain, "template")
+
+
+def test_debug_info_without_template() -> None:
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        await send({"type": "http.response.debug", "info": {"other": 1}})
+        await send_json(send, "x")
+
+    response = TestClient(app).get("/")
+    assert response.extensions["http.response.debug"] == {"other": 1}
+    assert not hasattr(response, "template")
+    assert not hasattr(response, "context")
+
+
+def test_trailers() -> None:
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        assert "http.response.trailers" in scope["extensions"]
+        await send({"type": "http.response.start", "status": 200, "trailers": True})
+        await send({"type": "http.response.body", "body": b"data", "more_body": True})
+        await send({"type": "http.response.body", "body": b""})
+        await send({"type": "http.response.trailers", "headers": [(b"x-sum", b"1")]})
+        await send({"type": "http.response.trailers", "headers": [(b"x-more", b"2")]})
+
+    response = TestClient(app).get("/")
+    assert response.content == b"data"
+    assert response.extensions["http.response.trailers"] == [(b"x-sum", b"1"), (b"x-more", b"2")]
+    with TestClient(app).stream("GET", "/") as streamed:
+        assert streamed.read() == b"data"
+    assert streamed.extensions["http.response.trailers"] == [(b"x-sum", b"1"), (b"x-more", b"2")]
+    assert "http.response.trailers" not in TestClient(echo_scope).get("/").extensions
 
 
 def test_timeout_kwargs_pass_through() -> None:

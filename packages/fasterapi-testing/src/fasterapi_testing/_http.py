@@ -65,6 +65,9 @@ class Server:
             "query_string": url.query,
             "headers": [(key.lower(), value) for key, value in request.headers.raw],
             "state": self.state.copy(),
+            # As Starlette's TestClient: the app may send debug info (a template response's
+            # template and context) and trailers; both end up on the httpx response.
+            "extensions": {"http.response.debug": {}, "http.response.trailers": {}},
         }
 
     def websocket_scope(
@@ -124,10 +127,12 @@ class HTTPExchange:
         "_head",
         "_lookahead",
         "_pull",
+        "_trailers_expected",
         "app",
         "body",
         "body_done_at_handover",
         "chunks",
+        "debug",
         "done",
         "emit",
         "exc",
@@ -140,6 +145,7 @@ class HTTPExchange:
         "status",
         "streaming",
         "task",
+        "trailers",
     )
 
     def __init__(
@@ -163,7 +169,9 @@ class HTTPExchange:
         self.body_done_at_handover = False
         self.exc: BaseException | None = None
         self.task: asyncio.Task[None] | None = None
-        self._complete = self._disconnected = False
+        self._complete = self._disconnected = self._trailers_expected = False
+        self.debug: dict[str, Any] | None = None
+        self.trailers: list[tuple[bytes, bytes]] = []
         self._disconnect_waiter: asyncio.Future[None] | None = None
         self._head = request.method == "HEAD"
         stream = request.stream
@@ -277,12 +285,40 @@ class HTTPExchange:
             self.started = True
             self.status = message["status"]
             self.headers = list(message.get("headers", ()))
+            self._trailers_expected = bool(message.get("trailers", False))
             # PERF: hand over once the app pauses, not at this message: an app that sends
             # its whole response at once has finished by then, and the test gets it with
             # no per-chunk thread hops (benchmarks/bench_testclient.py::get)
             self.loop.call_soon(self._hand_over)
+        elif kind == "http.response.debug":
+            self.debug = dict(message.get("info", {}))
+        elif kind == "http.response.trailers":
+            if not self._trailers_expected:
+                raise ASGIProtocolError(
+                    "'http.response.trailers' sent without 'trailers': True in the start"
+                )
+            if not self._complete:
+                raise ASGIProtocolError(
+                    "'http.response.trailers' sent before the body was complete"
+                )
+            self.trailers.extend(message.get("headers", ()))
         else:
             raise ASGIProtocolError(f"unexpected ASGI message {kind!r} on an HTTP connection")
+
+    def response(self, request: httpx.Request, stream: Any) -> httpx.Response:
+        """The httpx response for this exchange, with its debug info and trailers."""
+        response = httpx.Response(self.status, headers=self.headers, stream=stream, request=request)
+        if self._trailers_expected:
+            # Filled as the trailers arrive (after the body, for a streamed response).
+            response.extensions["http.response.trailers"] = self.trailers
+        debug = self.debug
+        if debug is not None:
+            response.extensions["http.response.debug"] = debug
+            if "template" in debug:
+                response.template = debug["template"]  # type: ignore[attr-defined]
+            if "context" in debug:
+                response.context = debug["context"]  # type: ignore[attr-defined]
+        return response
 
 
 def _sync_puller(iterator: Iterator[bytes]) -> Callable[[], Any]:
@@ -324,9 +360,7 @@ def _finished_response(
         return None
     if exc is not None and raise_exc:
         raise exc
-    return httpx.Response(
-        ex.status, headers=ex.headers, stream=httpx.ByteStream(b"".join(ex.chunks)), request=request
-    )
+    return ex.response(request, httpx.ByteStream(b"".join(ex.chunks)))
 
 
 # -- the sync side: the app runs on a LoopThread, the test thread waits ------------
@@ -355,7 +389,7 @@ class SyncTransport(httpx.BaseTransport):
         if response is not None:
             return response
         stream = _SyncBody(ex, events, raise_exc)
-        return httpx.Response(ex.status, headers=ex.headers, stream=stream, request=request)
+        return ex.response(request, stream)
 
     def close(self) -> None:
         self.portal.close()
@@ -474,7 +508,7 @@ class AsyncTransport(httpx.AsyncBaseTransport):
         if response is not None:
             return response
         stream = _AsyncBody(ex, events, raise_exc)
-        return httpx.Response(ex.status, headers=ex.headers, stream=stream, request=request)
+        return ex.response(request, stream)
 
 
 class _AsyncBody(_StreamedBody["asyncio.Queue[object]"], httpx.AsyncByteStream):
