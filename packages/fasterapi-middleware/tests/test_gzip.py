@@ -345,16 +345,31 @@ def test_messages_after_a_complete_response_pass_through() -> None:
 
 def test_an_odd_first_message_switches_to_pass_through() -> None:
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
-        await send({"type": "http.response.debug", "info": {}})
+        await send({"type": "http.response.odd"})
         await text_app(BIG)(scope, receive, send)
 
     result = call(GZipMiddleware(app), headers=ACCEPT)
     assert [m["type"] for m in result.messages] == [
-        "http.response.debug",
+        "http.response.odd",
         "http.response.start",
         "http.response.body",
     ]
     assert result.messages[2]["body"] == BIG
+
+
+@pytest.mark.parametrize("kind", ["http.response.debug", "http.response.early_hint"])
+def test_debug_info_and_early_hints_before_the_start_pass_through(kind: str) -> None:
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        await send({"type": kind, "info": {"template": "page.html"}, "links": []})
+        await text_app(BIG)(scope, receive, send)
+
+    result = call(GZipMiddleware(app), headers=ACCEPT)
+    assert [m["type"] for m in result.messages] == [
+        kind,
+        "http.response.start",
+        "http.response.body",
+    ]
+    assert gzip.decompress(result.messages[2]["body"]) == BIG
 
 
 def test_a_start_without_a_body_is_still_sent() -> None:

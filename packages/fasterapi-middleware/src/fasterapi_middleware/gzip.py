@@ -174,6 +174,8 @@ class GZipMiddleware:
 
 
 _WAITING, _HOLDING, _PASSING, _STREAMING = range(4)
+# Extension messages an app may send before its response start; they go on unchanged.
+_BEFORE_START = frozenset({"http.response.debug", "http.response.early_hint"})
 _GZIP = (b"content-encoding", b"gzip")
 _VARY = (b"vary", b"Accept-Encoding")
 
@@ -203,11 +205,13 @@ class _GZipSend:
             if message["type"] == "http.response.body":
                 message = await self._chunk(message)
         elif state == _WAITING:
-            if message["type"] == "http.response.start" and message["status"] != 206:
+            kind = message["type"]
+            if kind == "http.response.start" and message["status"] != 206:
                 self.start = message
                 self.state = _HOLDING
                 return
-            self.state = _PASSING
+            if kind not in _BEFORE_START:
+                self.state = _PASSING
         elif state == _HOLDING:
             self.state = _PASSING
             # An extension message (say, http.response.pathsend) instead of a body is
