@@ -468,7 +468,7 @@ def _scalar_extractor(field: Field) -> Extractor:
             if check is not None:
                 check(value)
         except Invalid as exc:
-            ctx.errors.append(exc.to_dict([loc, alias], raw))
+            exc.report(ctx.errors, [loc, alias], raw)
             return None
         return value
 
@@ -486,7 +486,7 @@ def _scalar_extractor(field: Field) -> Extractor:
                 if check is not None:
                     check(value)
             except Invalid as exc:
-                ctx.errors.append(exc.to_dict([loc, alias], raw))
+                exc.report(ctx.errors, [loc, alias], raw)
                 return None
             return value
 
@@ -508,7 +508,7 @@ def _scalar_extractor(field: Field) -> Extractor:
                 if check is not None:
                     check(value)
             except Invalid as exc:
-                ctx.errors.append(exc.to_dict([loc, alias], raw))
+                exc.report(ctx.errors, [loc, alias], raw)
                 return None
             return value
 
@@ -548,7 +548,7 @@ def _list_extractor(
                 if item_check is not None:
                     item_check(value)
             except Invalid as exc:
-                ctx.errors.append(exc.to_dict([loc, alias, index], raw))
+                exc.report(ctx.errors, [loc, alias, index], raw)
                 ok = False
                 continue
             values.append(value)
@@ -764,11 +764,21 @@ def _json_body_plan(fields: list[Field], embed: bool) -> BodyPlan:
                 raise RequestValidationError([json_invalid(body, exc)], body=None) from None
         values = ctx.body_values
         ctx.json_body = data
+        if data is not None and not isinstance(data, dict):
+            # As in FastAPI: embedded fields need an object; a list or a scalar leaves every
+            # field missing, defaults or not.
+            ctx.body_errors.extend(
+                {
+                    "type": "missing",
+                    "loc": ["body", entry[1]],
+                    "msg": "Field required",
+                    "input": None,
+                }
+                for entry in converters
+            )
+            return
         for name, alias, required, get_default, convert, check, annotation in converters:
-            try:
-                raw = data.get(alias, _ABSENT) if data is not None else _ABSENT
-            except AttributeError:
-                raw = _ABSENT
+            raw = data.get(alias, _ABSENT) if data is not None else _ABSENT
             if raw is _ABSENT:
                 if required:
                     ctx.body_errors.append(
@@ -921,7 +931,7 @@ def _form_body_plan(fields: list[Field]) -> BodyPlan:
                     if check is not None and not is_list:
                         check(value)
                 except Invalid as exc:
-                    ctx.body_errors.append(exc.to_dict(loc, raw))
+                    exc.report(ctx.body_errors, loc, raw)
                     failed = True
                     continue
                 converted.append(value)

@@ -19,7 +19,15 @@ from typing import Any
 
 import msgspec
 
-__all__ = ("Invalid", "is_class", "is_optional", "make_checks", "make_converter", "strip_optional")
+__all__ = (
+    "Invalid",
+    "is_class",
+    "is_optional",
+    "make_checks",
+    "make_converter",
+    "strip_optional",
+    "union_tag",
+)
 
 _NoneType = type(None)
 
@@ -32,12 +40,59 @@ class Invalid(Exception):
         self.msg = msg
         self.ctx = ctx
 
+    # For a union: each member's failure, under the member's name (pydantic's loc tag).
+    members: list[tuple[str, Invalid]] | None = None
+
     def to_dict(self, loc: list[Any], value: Any) -> dict[str, Any]:
         """The FastAPI-shaped error dict for this failure at `loc`."""
         error: dict[str, Any] = {"type": self.kind, "loc": loc, "msg": self.msg, "input": value}
         if self.ctx is not None:
             error["ctx"] = self.ctx
         return error
+
+    def report(self, errors: list[dict[str, Any]], loc: list[Any], value: Any) -> None:
+        """Append this failure's error dict(s) at `loc` to `errors` (one per union member)."""
+        members = self.members
+        if members is None:
+            errors.append(self.to_dict(loc, value))
+            return
+        for tag, member in members:
+            member.report(errors, [*loc, tag], value)
+
+
+_TAGS: dict[Any, str] = {
+    int: "int",
+    float: "float",
+    bool: "bool",
+    str: "str",
+    bytes: "bytes",
+    decimal.Decimal: "decimal",
+    uuid.UUID: "uuid",
+    dt.datetime: "datetime",
+    dt.date: "date",
+    dt.time: "time",
+    dt.timedelta: "timedelta",
+}
+
+
+def union_tag(tp: Any) -> str | None:
+    """pydantic's name for a union member in error locations (`int`, `uuid`, `enum[Color]`,
+    `literal['a','b']`, `list[int]`, a model's class name); None when unknown."""
+    if typing.get_origin(tp) is typing.Annotated:
+        tp = typing.get_args(tp)[0]
+    tag = _TAGS.get(tp)
+    if tag is not None:
+        return tag
+    origin = typing.get_origin(tp)
+    if origin is typing.Literal:
+        return "literal[" + ",".join(repr(v) for v in typing.get_args(tp)) + "]"
+    if is_class(tp):
+        return f"enum[{tp.__name__}]" if issubclass(tp, enum.Enum) else tp.__name__
+    if isinstance(origin, type):
+        tags = [union_tag(arg) for arg in typing.get_args(tp)]
+        if all(tags):
+            return f"{origin.__name__}[{','.join(typing.cast('list[str]', tags))}]"
+    return None
 
 
 def is_class(tp: Any) -> bool:
@@ -307,7 +362,10 @@ def _enum_converter(tp: type[enum.Enum]) -> Callable[[str], Any]:
 
 
 def _literal_converter(values: tuple[Any, ...]) -> Callable[[str], Any]:
-    table = {str(v).lower() if isinstance(v, bool) else str(v): v for v in values}
+    # pydantic matches a literal exactly: the text "1" is not `Literal[1]`, only string
+    # members (and str-valued enum members) can match a string.
+    table = {str(v.value) if isinstance(v, enum.Enum) else v: v for v in values}
+    table = {k: v for k, v in table.items() if isinstance(k, str)}
     expected = _expected(list(values))
 
     def conv(raw: str) -> Any:
@@ -342,8 +400,50 @@ def make_converter(tp: Any) -> Callable[[str], Any]:
     if is_class(tp) and issubclass(tp, str):
         str_type: Callable[[str], Any] = tp
         return str_type
-    # Unions and anything else msgspec knows: let it convert, lax, from the string.
+    union = _union_converter(tp)
+    if union is not None:
+        return union
+    # Anything else msgspec knows: let it convert, lax, from the string.
     return _via_msgspec(tp, "value_error", "Value error")
+
+
+def _union_converter(tp: Any) -> Callable[[str], Any] | None:
+    """A union of scalars, as pydantic's smart mode takes a string: `str` if it is a member
+    (an exact match), else the first member that converts; when none does, one error per
+    member. None when `tp` is no such union."""
+    origin = typing.get_origin(tp)
+    if origin is not typing.Union and origin is not types.UnionType:
+        return None
+    members = [m for m in typing.get_args(tp) if m is not _NoneType]
+    if str in members:
+        return _to_str
+    tagged = []
+    for member in members:
+        tag = union_tag(member)
+        inner = (
+            typing.get_args(member)[0] if typing.get_origin(member) is typing.Annotated else member
+        )
+        if tag is None or not (
+            inner in _SCALARS
+            or typing.get_origin(inner) is typing.Literal
+            or (is_class(inner) and issubclass(inner, enum.Enum))
+        ):
+            return None
+        tagged.append((tag, make_converter(member)))
+    attempts = tuple(tagged)
+
+    def conv(raw: str) -> Any:
+        failures: list[tuple[str, Invalid]] = []
+        for tag, convert in attempts:
+            try:
+                return convert(raw)
+            except Invalid as exc:  # noqa: PERF203 - each member is tried in turn
+                failures.append((tag, exc))
+        error = Invalid(failures[0][1].kind, failures[0][1].msg)
+        error.members = failures
+        raise error
+
+    return conv
 
 
 _NUMBER_CHECKS = (

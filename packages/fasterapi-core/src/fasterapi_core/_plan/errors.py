@@ -14,6 +14,8 @@ from typing import Any
 
 import msgspec
 
+from fasterapi_core._plan.convert import union_tag
+
 __all__ = ("json_invalid", "union_errors", "validation_errors")
 
 _PATH_TOKEN = re.compile(r"\.([^.\[]+)|\[(\d+)\]|\['((?:[^'\\]|\\.)*)'\]|\[(\.\.\.)\]")
@@ -130,7 +132,7 @@ def _type_error(expected: str, got: str) -> tuple[str, str]:
     if expected == "str":
         return "string_type", "Input should be a valid string"
     if expected == "bool":
-        if got == "str":
+        if got in ("str", "int", "float"):  # numbers other than 0 and 1 too
             return "bool_parsing", "Input should be a valid boolean, unable to interpret input"
         return "bool_type", "Input should be a valid boolean"
     if expected == "object":
@@ -280,18 +282,6 @@ def validation_errors(
     return [_convert_one(str(exc), prefix, data)]
 
 
-def _union_tag(tp: Any) -> str | None:
-    """pydantic's name of a union member in error locations (`int`, `list[int]`, `Item`)."""
-    if isinstance(tp, type) and typing.get_origin(tp) is None:
-        return tp.__name__
-    origin = typing.get_origin(tp)
-    if isinstance(origin, type):
-        tags = [_union_tag(arg) for arg in typing.get_args(tp)]
-        if all(tags):
-            return f"{origin.__name__}[{','.join(typing.cast('list[str]', tags))}]"
-    return None
-
-
 def union_errors(tp: Any, data: Any, prefix: list[Any]) -> list[dict[str, Any]]:
     """One error per member of the union `tp` that `data` failed, located under the member's
     name (`[..., "int"]`, `[..., "str"]`) as pydantic does; empty when `tp` is no union or a
@@ -304,7 +294,7 @@ def union_errors(tp: Any, data: Any, prefix: list[Any]) -> list[dict[str, Any]]:
         return []  # `X | None`: pydantic reports X's error without a member name
     errors: list[dict[str, Any]] = []
     for member in members:
-        tag = _union_tag(member)
+        tag = union_tag(member)
         if tag is None:
             return []
         try:

@@ -258,7 +258,7 @@ def _validator(
                         try:
                             items.append(convert(item) if isinstance(item, str) else item)
                         except Invalid as exc:  # noqa: PERF203 - the error path
-                            errors.append(exc.to_dict([*location, alias, index], item))
+                            exc.report(errors, [*location, alias, index], item)
                     converted[key] = items
                     if check is not None:
                         check(items)
@@ -267,7 +267,7 @@ def _validator(
                     if check is not None:
                         check(value)
             except Invalid as exc:
-                errors.append(exc.to_dict([*location, alias], raw))
+                exc.report(errors, [*location, alias], raw)
         if forbid:
             errors.extend(
                 {
