@@ -613,3 +613,17 @@ def test_dropped_client_stops_its_thread() -> None:
     del client
     gc.collect()
     assert not any(t.is_alive() for t in started)
+
+
+def test_starlettes_positional_order_and_backend_keywords() -> None:
+    # TestClient(app, base_url, raise_server_exceptions, root_path, backend,
+    # backend_options, cookies, headers, ...), as Starlette's.
+    client = TestClient(
+        echo_scope, "http://example.org", True, "/r", "asyncio", {"use_uvloop": False}, {"c": "1"}
+    )
+    data = client.get("/x").json()
+    assert data["scope"]["root_path"] == "/r"
+    assert data["scope"]["server"] == ["example.org", 80]
+    assert dict(data["headers"])["cookie"] == "c=1"
+    with pytest.raises(ValueError, match="backend='trio' is not supported"):
+        TestClient(echo_scope, backend="trio")

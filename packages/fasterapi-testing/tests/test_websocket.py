@@ -67,9 +67,7 @@ def test_echo_text_bytes_json() -> None:
 
 def test_scope_and_subprotocols() -> None:
     client = TestClient(echo, headers={"x-client": "c"})
-    with client.websocket_connect(
-        "/ws?x=1", subprotocols=["chat", "json"], headers={"x-extra": "e"}
-    ) as ws:
+    with client.websocket_connect("/ws?x=1", ["chat", "json"], headers={"x-extra": "e"}) as ws:
         assert ws.accepted_subprotocol == "chat"
         assert ws.scope["type"] == "websocket"
         ws.send_text("scope")
@@ -351,7 +349,7 @@ def test_async_websocket() -> None:
     async def main() -> None:
         async with (
             AsyncTestClient(echo) as client,
-            client.websocket_connect("/ws", subprotocols=["p"]) as ws,
+            client.websocket_connect("/ws", ["p"]) as ws,  # second, as with Starlette
         ):
             assert ws.accepted_subprotocol == "p"
             await ws.send_text("hi")

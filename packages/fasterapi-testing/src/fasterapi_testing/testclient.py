@@ -113,11 +113,19 @@ class TestClient(_ClientBase, httpx.Client):
         root_path: The ASGI `root_path`, as a server behind a path-prefixing proxy
             sets it. As with Starlette's TestClient, the scope's `path` stays the
             request's path (uvicorn `--root-path` would put the prefix in front).
-        headers: Headers sent with every request (`user-agent` is "testclient").
+        backend: Starlette's keyword; only ``"asyncio"`` (the default) is supported.
+        backend_options: Starlette's keyword (anyio runner options), accepted and
+            ignored: the app runs on the client's own asyncio loop.
         cookies: Cookies sent with every request; cookies the app sets are kept.
+        headers: Headers sent with every request (`user-agent` is "testclient").
         follow_redirects: Follow redirects (to the same app) by default.
         client: The (host, port) the app sees as the peer address.
         **kwargs: Passed on to `httpx.Client` (`params`, `timeout`, `auth`, ...).
+
+    The positional order of the arguments is that of Starlette's TestClient.
+
+    Raises:
+        ValueError: A `backend` other than ``"asyncio"``.
 
     Attributes:
         app: The application under test.
@@ -140,12 +148,16 @@ class TestClient(_ClientBase, httpx.Client):
         base_url: str = "http://testserver",
         raise_server_exceptions: bool = True,
         root_path: str = "",
-        headers: Mapping[str, str] | None = None,
+        backend: str = "asyncio",
+        backend_options: dict[str, Any] | None = None,
         cookies: httpx.Cookies | CookieJar | dict[str, str] | list[tuple[str, str]] | None = None,
+        headers: Mapping[str, str] | None = None,
         follow_redirects: bool = True,
         client: tuple[str, int] = DEFAULT_CLIENT,
         **kwargs: Any,
     ) -> None:
+        if backend != "asyncio":
+            raise ValueError(f"backend={backend!r} is not supported: the app runs on asyncio")
         self._serve(app, raise_server_exceptions, root_path, client)
         self._portal = LoopThread()
         super().__init__(
@@ -195,9 +207,9 @@ class TestClient(_ClientBase, httpx.Client):
     def websocket_connect(
         self,
         url: str,
+        subprotocols: Sequence[str] | None = None,
         headers: Mapping[str, str] | None = None,
         query_string: str | bytes = "",
-        subprotocols: Sequence[str] | None = None,
         **kwargs: Any,
     ) -> WebSocketTestSession:
         """Open a WebSocket to the app; use the result with `with`.
@@ -205,9 +217,9 @@ class TestClient(_ClientBase, httpx.Client):
         Args:
             url: Path (or full URL) of the endpoint; `ws://`, `wss://`, `http://` and
                 `https://` all work.
+            subprotocols: Subprotocols the client offers (second, as with Starlette).
             headers: Extra handshake headers (the client's defaults and cookies are sent too).
             query_string: A raw query string, replacing the one in `url`.
-            subprotocols: Subprotocols the client offers.
             **kwargs: Passed to `build_request` (`params`, `cookies`).
 
         Returns:
@@ -294,9 +306,9 @@ class AsyncTestClient(_ClientBase, httpx.AsyncClient):
     def websocket_connect(
         self,
         url: str,
+        subprotocols: Sequence[str] | None = None,
         headers: Mapping[str, str] | None = None,
         query_string: str | bytes = "",
-        subprotocols: Sequence[str] | None = None,
         **kwargs: Any,
     ) -> AsyncWebSocketTestSession:
         """Open a WebSocket to the app; use the result with `async with`.
