@@ -22,6 +22,7 @@ from fasterapi_core import (
     PlainTextResponse,
     Request,
     Response,
+    WebSocket,
 )
 from fasterapi_core.background import BackgroundTask
 from fasterapi_testing import TestClient
@@ -326,3 +327,18 @@ def test_scope_has_endpoint_and_router() -> None:
     assert seen["endpoint"] is endpoint_function
     assert seen["router"] is app.router
     assert seen["route"].endpoint is endpoint_function
+
+
+def test_websocket_scope_has_endpoint_and_router() -> None:
+    app = Faster()
+
+    @app.websocket("/ws")
+    async def socket_endpoint(websocket: WebSocket) -> None:
+        await websocket.accept()
+        scope = websocket.scope
+        same = scope["endpoint"] is socket_endpoint and scope["router"] is app.router
+        await websocket.send_text("yes" if same else "no")
+        await websocket.close()
+
+    with TestClient(app) as client, client.websocket_connect("/ws") as ws:
+        assert ws.receive_text() == "yes"

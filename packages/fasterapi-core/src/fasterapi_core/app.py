@@ -815,6 +815,8 @@ class Faster:
         route, params, _ = match
         scope["path_params"] = params
         scope["route"] = route
+        scope["endpoint"] = route.endpoint
+        scope["router"] = self.router
         try:
             await route.handle(scope, receive, send, params)
         except WebSocketRequestValidationError as exc:
