@@ -116,3 +116,22 @@ def test_secure_websockets_and_lifespan_reach_the_app(scope_type: str, scheme: s
 
 def test_instances_use_slots() -> None:
     assert not hasattr(REDIRECT, "__dict__")
+
+
+@pytest.mark.parametrize("scheme", ["http", "https"])
+@pytest.mark.parametrize(
+    "host", [None, "example.com", "example.com:80", "example.com:8080", "example.com:443"]
+)
+@pytest.mark.parametrize(("path", "query"), [("/", b""), ("/a/b", b"x=1&y=%2F")])
+def test_same_answer_as_starlette(scheme: str, host: str | None, path: str, query: bytes) -> None:
+    from starlette.middleware.httpsredirect import HTTPSRedirectMiddleware as StarletteHTTPS
+
+    headers = [("host", host)] if host is not None else []
+    options: dict[str, Any] = {"headers": headers, "scheme": scheme, "query_string": query}
+    ours = call(HTTPSRedirectMiddleware(text_app()), "POST", path, **options)
+    theirs = call(StarletteHTTPS(text_app()), "POST", path, **options)
+    assert (ours.status, sorted(ours.headers), ours.body) == (
+        theirs.status,
+        sorted(theirs.headers),
+        theirs.body,
+    )
