@@ -45,6 +45,18 @@ class TemplateResponse(HTMLResponse):
         self.context = context
         super().__init__(template.render(context), status_code, headers, media_type, background)
 
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        """Send the page; first tell a test client which template and context made it.
+
+        A client offering the `http.response.debug` extension (the TestClient does) gets a
+        `http.response.debug` message before the response, so tests can read
+        `response.template.name` and `response.context`.
+        """
+        if "http.response.debug" in scope.get("extensions", ()):
+            info = {"template": self.template, "context": self.context}
+            await send({"type": "http.response.debug", "info": info})
+        await super().__call__(scope, receive, send)
+
 
 class Jinja2Templates:
     """A directory of Jinja2 templates rendered into `TemplateResponse`s.

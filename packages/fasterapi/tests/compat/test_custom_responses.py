@@ -271,6 +271,10 @@ def test_jinja2_templates(fw, tmp_path):
     assert response.status_code == 200
     assert response.headers["content-type"] == "text/html; charset=utf-8"
     assert response.text == '<h1>Item 42</h1><a href="http://testserver/items/42">self</a>'
+    # The test client learns which template and context made the page (a documented idiom).
+    assert response.template.name == "item.html"
+    assert response.context["id"] == "42"
+    assert response.context["request"].url.path == "/items/42"
 
 
 def test_orjson_and_ujson_response_names_exist(fw):
