@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import uuid
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from decimal import Decimal
 from typing import Any
 
@@ -140,6 +140,8 @@ def test_jsonable_walks_structs_dataclasses_and_other_containers() -> None:
         "tuple": (datetime.timedelta(seconds=1),),
         "frozen": frozenset({b"z"}),
         "subclass": Stamp(2024, 1, 1, tzinfo=UTC),
+        "deque": deque([1, b"q"]),
+        "generator": (n * 2 for n in range(3)),
     }
     assert jsonable(value) == {
         "row": {"amount": 2.5, "raw": "\ufffd"},
@@ -148,6 +150,8 @@ def test_jsonable_walks_structs_dataclasses_and_other_containers() -> None:
         "tuple": [1.0],
         "frozen": ["z"],
         "subclass": "2024-01-01T00:00:00+00:00",
+        "deque": [1, "q"],
+        "generator": [0, 2, 4],
     }
 
 

@@ -18,6 +18,8 @@ import mimetypes
 import os
 import secrets
 import stat as _stat
+import types
+from collections import deque
 from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from email.utils import formatdate, parsedate_to_datetime
 from typing import Any, Literal
@@ -110,7 +112,8 @@ _JSONABLE: dict[type[Any], Callable[[Any], Any]] = {
 }
 _JSONABLE_BASES = tuple(_JSONABLE)
 _SCALARS = frozenset({str, int, float, bool, type(None)})
-_SEQUENCES = frozenset({tuple, set, frozenset})
+# Encoded as lists (generators and deques too, which msgspec does not take, as FastAPI does).
+_SEQUENCES = frozenset({tuple, set, frozenset, deque, types.GeneratorType})
 
 
 def jsonable(value: Any) -> Any:
