@@ -265,7 +265,7 @@ def test_handler_for_starlette_http_exception_gets_ours_and_the_routers() -> Non
         assert client.get("/theirs").text == "custom 418: tea"
 
 
-def test_handler_for_our_http_exception_wins_over_starlettes() -> None:
+def test_with_both_handlers_ours_gets_raised_errors_and_starlettes_the_routers() -> None:
     starlette_http = starlette_like_http_exception()
 
     async def theirs(request: Request, exc: Any) -> Response:
@@ -282,6 +282,9 @@ def test_handler_for_our_http_exception_wins_over_starlettes() -> None:
 
     with TestClient(app) as client:
         assert client.get("/raise").text == "our handler"
+        # As in FastAPI, whose router raises Starlette's HTTPException for these.
+        assert client.get("/nowhere").text == "starlette handler"
+        assert client.post("/raise").text == "starlette handler"
 
 
 def test_raised_starlette_http_exception_is_answered_like_ours() -> None:

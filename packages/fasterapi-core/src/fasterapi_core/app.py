@@ -657,7 +657,7 @@ class Faster:
                 return
         allowed = self._radix.allowed_methods(path)
         if allowed:
-            not_allowed = HTTPException(405, headers={"Allow": ", ".join(sorted(allowed))})
+            not_allowed = _router_error(405, {"Allow": ", ".join(sorted(allowed))})
             await self._handle_error(scope, receive, send, not_allowed)
             return
         if self.redirect_slashes and path != "/":
@@ -674,7 +674,7 @@ class Faster:
             or handlers.get(HTTPException) is not http_exception_handler
             or self._starlette_http_handler is not None
         ):
-            await self._handle_error(scope, receive, send, HTTPException(404))
+            await self._handle_error(scope, receive, send, _router_error(404))
             return
         await send({"type": "http.response.start", "status": 404, "headers": _NOT_FOUND_HEADERS})
         await send(
@@ -694,6 +694,10 @@ class Faster:
                 handler = handlers.get(exc.status_code)
                 if handler is not None:
                     return handler
+            starlette_handler = self._starlette_http_handler
+            if starlette_handler is not None and exc.__dict__.get("_fasterapi_router_error"):
+                # FastAPI's router raises Starlette's HTTPException for a 404/405.
+                return starlette_handler
             # The default handler stands for Starlette's HTTPException in FastAPI, so a
             # handler registered for that class replaces it.
             handler = handlers.get(HTTPException)
@@ -702,8 +706,8 @@ class Faster:
                 if found is not None:
                     handler = found
                     break
-            if handler is http_exception_handler and self._starlette_http_handler is not None:
-                return self._starlette_http_handler
+            if handler is http_exception_handler and starlette_handler is not None:
+                return starlette_handler
             return handler
         for cls in type(exc).__mro__:
             if cls is Exception:
@@ -921,6 +925,13 @@ class _ServerErrorGuard:
 # Bounds of `Faster._recent`: entries, and the longest path kept (IDs in paths are unbounded).
 _RECENT_SIZE = 1024
 _RECENT_PATH_MAX = 256
+
+
+def _router_error(status_code: int, headers: dict[str, str] | None = None) -> HTTPException:
+    """The router's 404/405, marked: a handler for Starlette's HTTPException takes it first."""
+    exc = HTTPException(status_code, headers=headers)
+    exc.__dict__["_fasterapi_router_error"] = True
+    return exc
 
 
 def _is_starlette_http_exception(key: Any) -> bool:
