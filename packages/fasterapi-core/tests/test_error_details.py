@@ -2,11 +2,15 @@
 malformed JSON, non-object bodies, dataclass defaults, deprecated arguments."""
 
 import dataclasses
+import datetime as dt
+import enum
+import uuid
 import warnings
 from typing import Annotated, Any, Literal
 
 import msgspec
 import pytest
+from typing_extensions import TypedDict
 
 from fasterapi_core import Body, Faster, Query
 from fasterapi_core._plan.errors import union_errors
@@ -400,4 +404,134 @@ def test_bool_from_a_number_other_than_0_or_1_is_bool_parsing() -> None:
     detail = client.post("/b", json={"flag": 2}).json()["detail"]
     assert [(e["type"], e["msg"]) for e in detail] == [
         ("bool_parsing", "Input should be a valid boolean, unable to interpret input")
+    ]
+
+
+class Shade(enum.Enum):
+    red = "red"
+    blue = "blue"
+
+
+class Point2(TypedDict):
+    x: int
+
+
+@dataclasses.dataclass
+class Detailed:
+    lit: Literal["a", "b"] = "a"
+    shade: Shade = Shade.red
+    sub: Line | None = None
+    counts: dict[str, int] = dataclasses.field(default_factory=dict)
+    point: Point2 | None = None
+    when: dt.date | None = None
+    uid: uuid.UUID | None = None
+    lines: list[Line] = dataclasses.field(default_factory=list)
+    either: int | Line = 0
+
+
+@pytest.mark.parametrize(
+    ("sent", "expected"),
+    [
+        (
+            {"lit": "z"},
+            {
+                "type": "literal_error",
+                "loc": ["body", "lit"],
+                "msg": "Input should be 'a' or 'b'",
+                "input": "z",
+                "ctx": {"expected": "'a' or 'b'"},
+            },
+        ),
+        (
+            {"shade": "green"},
+            {
+                "type": "enum",
+                "loc": ["body", "shade"],
+                "msg": "Input should be 'red' or 'blue'",
+                "input": "green",
+                "ctx": {"expected": "'red' or 'blue'"},
+            },
+        ),
+        (
+            {"sub": 5},
+            {
+                "type": "dataclass_type",
+                "loc": ["body", "sub"],
+                "msg": "Input should be a dictionary or an instance of Line",
+                "input": 5,
+                "ctx": {"class_name": "Line"},
+            },
+        ),
+        (
+            {"counts": [1]},
+            {
+                "type": "dict_type",
+                "loc": ["body", "counts"],
+                "msg": "Input should be a valid dictionary",
+                "input": [1],
+            },
+        ),
+        (
+            {"point": "p"},
+            {
+                "type": "dict_type",
+                "loc": ["body", "point"],
+                "msg": "Input should be a valid dictionary",
+                "input": "p",
+            },
+        ),
+        (
+            {"when": "2020-13-01"},
+            {
+                "type": "date_from_datetime_parsing",
+                "loc": ["body", "when"],
+                "msg": "Input should be a valid date or datetime, month value is outside "
+                "expected range of 1-12",
+                "input": "2020-13-01",
+                "ctx": {"error": "month value is outside expected range of 1-12"},
+            },
+        ),
+        (
+            {"uid": "nope"},
+            {
+                "type": "uuid_parsing",
+                "loc": ["body", "uid"],
+                "msg": "Input should be a valid UUID, invalid character: found `n` at 0",
+                "input": "nope",
+                "ctx": {"error": "invalid character: found `n` at 0"},
+            },
+        ),
+        (
+            {"lines": [{"sku": "a", "qty": "x"}]},
+            {
+                "type": "int_parsing",
+                "loc": ["body", "lines", 0, "qty"],
+                "msg": "Input should be a valid integer, unable to parse string as an integer",
+                "input": "x",
+            },
+        ),
+    ],
+)
+def test_body_errors_name_the_declared_type(sent: dict[str, Any], expected: Any) -> None:
+    app = Faster()
+
+    @app.post("/detailed")
+    def detailed(d: Detailed) -> str:
+        return "ok"
+
+    response = TestClient(app).post("/detailed", json=sent)
+    assert response.json()["detail"] == [expected]
+
+
+def test_nested_union_reports_each_member() -> None:
+    app = Faster()
+
+    @app.post("/detailed")
+    def detailed(d: Detailed) -> str:
+        return "ok"
+
+    response = TestClient(app).post("/detailed", json={"either": "x"})
+    assert [(e["type"], e["loc"]) for e in response.json()["detail"]] == [
+        ("int_parsing", ["body", "either", "int"]),
+        ("dataclass_type", ["body", "either", "Line"]),
     ]

@@ -24,6 +24,7 @@ from fasterapi_core._plan.convert import (
     Invalid,
     is_class,
     is_optional,
+    is_typeddict,
     make_checks,
     make_converter,
     strip_optional,
@@ -84,7 +85,7 @@ def _is_model(tp: Any) -> bool:
         return False
     if issubclass(tp, msgspec.Struct) or dataclasses.is_dataclass(tp):
         return True
-    if typing.is_typeddict(tp):
+    if is_typeddict(tp):
         return True
     return hasattr(tp, "model_validate") and hasattr(tp, "model_fields")
 

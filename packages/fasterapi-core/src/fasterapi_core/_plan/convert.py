@@ -23,6 +23,7 @@ __all__ = (
     "Invalid",
     "is_class",
     "is_optional",
+    "is_typeddict",
     "make_checks",
     "make_converter",
     "strip_optional",
@@ -98,6 +99,17 @@ def union_tag(tp: Any) -> str | None:
 def is_class(tp: Any) -> bool:
     """True for a real class; False for `list[int]` and friends (classes on Python 3.10)."""
     return isinstance(tp, type) and typing.get_origin(tp) is None
+
+
+def is_typeddict(tp: Any) -> bool:
+    """True for a TypedDict class, `typing`'s or `typing_extensions`' (which `typing` does not
+    recognise on every Python)."""
+    return typing.is_typeddict(tp) or (
+        is_class(tp)
+        and issubclass(tp, dict)
+        and hasattr(tp, "__required_keys__")
+        and hasattr(tp, "__total__")
+    )
 
 
 def is_optional(tp: Any) -> bool:

@@ -6,15 +6,27 @@ to find the offending input.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+import decimal
 import json
 import re
 import types
 import typing
+import uuid
 from typing import Any
 
 import msgspec
 
-from fasterapi_core._plan.convert import union_tag
+from fasterapi_core._plan.convert import (
+    Invalid,
+    is_class,
+    is_optional,
+    is_typeddict,
+    make_converter,
+    strip_optional,
+    union_tag,
+)
 
 __all__ = ("json_invalid", "union_errors", "validation_errors")
 
@@ -29,6 +41,9 @@ _MISSING = re.compile(r"^Object missing required field `(.*)`$")
 _UNKNOWN = re.compile(r"^Object contains unknown field `(.*)`$")
 
 _MISSING_VALUE: Any = object()
+
+# Types whose text msgspec refuses with a vague reason: re-parsed to get pydantic's exact one.
+_REPARSED = frozenset({dt.date, dt.datetime, dt.time, dt.timedelta, uuid.UUID, decimal.Decimal})
 
 _BOUND_KIND = {
     ">": ("greater_than", "gt", "Input should be greater than {}"),
@@ -279,7 +294,99 @@ def validation_errors(
         per_member = union_errors(tp, data, prefix)
         if per_member:
             return per_member
-    return [_convert_one(str(exc), prefix, data)]
+    error = _convert_one(str(exc), prefix, data)
+    if tp is None or data is _MISSING_VALUE:
+        return [error]
+    return _refine(error, tp, len(prefix))
+
+
+def _type_at(tp: Any, loc: list[Any]) -> Any:
+    """The declared type of the value at `loc` inside a value of type `tp`; None if unknown."""
+    for part in loc:
+        tp = _plain(tp)
+        origin = typing.get_origin(tp)
+        args = typing.get_args(tp)
+        if isinstance(part, int) and origin in (list, set, frozenset) and args:
+            tp = args[0]
+        elif isinstance(part, int) and origin is tuple and args:
+            if len(args) == 2 and args[1] is Ellipsis:
+                tp = args[0]
+            elif part < len(args):
+                tp = args[part]
+            else:
+                return None
+        elif isinstance(part, str) and origin is dict and len(args) == 2:
+            tp = args[1]
+        elif isinstance(part, str) and origin is None:
+            fields = _model_fields(tp)
+            found = [ftp for name, ftp, _ in fields or () if name == part]
+            if not found:
+                return None
+            tp = found[0]
+        else:
+            return None
+    return tp
+
+
+def _plain(tp: Any) -> Any:
+    """`tp` without `Annotated[...]` and without a `| None`."""
+    while True:
+        if typing.get_origin(tp) is typing.Annotated:
+            tp = typing.get_args(tp)[0]
+        elif is_optional(tp):
+            tp = strip_optional(tp)
+        else:
+            return tp
+
+
+def _refine(error: dict[str, Any], tp: Any, depth: int) -> list[dict[str, Any]]:
+    """Make a msgspec-derived error as precise as pydantic's, knowing the declared type at its
+    location: the allowed literal/enum values, the dataclass or dict expected, the exact reason
+    a string did not parse, one error per member of a union."""
+    declared = _type_at(tp, error["loc"][depth:])
+    if declared is None:
+        return [error]
+    value = error["input"]
+    plain = _plain(declared)
+    kind = error["type"]
+    origin = typing.get_origin(plain)
+    if (origin is typing.Union or origin is types.UnionType) and kind != "missing":
+        per_member = union_errors(plain, value, error["loc"])
+        return per_member or [error]
+    if kind in ("enum", "literal_error") and isinstance(value, (str, int, float)):
+        try:
+            make_converter(plain)(str(value) if not isinstance(value, str) else value)
+        except Invalid as exc:
+            return [exc.to_dict(error["loc"], value)]
+        return [error]
+    if kind == "model_attributes_type":
+        if is_class(plain) and dataclasses.is_dataclass(plain):
+            name = typing.cast("type", plain).__name__
+            return [
+                {
+                    "type": "dataclass_type",
+                    "loc": error["loc"],
+                    "msg": f"Input should be a dictionary or an instance of {name}",
+                    "input": value,
+                    "ctx": {"class_name": name},
+                }
+            ]
+        if origin is dict or (is_class(plain) and is_typeddict(plain)):
+            return [
+                {
+                    "type": "dict_type",
+                    "loc": error["loc"],
+                    "msg": "Input should be a valid dictionary",
+                    "input": value,
+                }
+            ]
+        return [error]
+    if isinstance(value, str) and plain in _REPARSED:
+        try:
+            make_converter(plain)(value)
+        except Invalid as exc:
+            return [exc.to_dict(error["loc"], value)]
+    return [error]
 
 
 def union_errors(tp: Any, data: Any, prefix: list[Any]) -> list[dict[str, Any]]:
@@ -300,7 +407,8 @@ def union_errors(tp: Any, data: Any, prefix: list[Any]) -> list[dict[str, Any]]:
         try:
             msgspec.convert(data, member, strict=False)
         except msgspec.ValidationError as exc:
-            errors.append(_convert_one(str(exc), [*prefix, tag], data))
+            found = _convert_one(str(exc), [*prefix, tag], data)
+            errors.extend(_refine(found, member, len(prefix) + 1))
         except TypeError:  # pragma: no cover - such a union has no msgspec decoder either
             return []
         else:
@@ -310,7 +418,6 @@ def union_errors(tp: Any, data: Any, prefix: list[Any]) -> list[dict[str, Any]]:
 
 def _model_fields(model: Any) -> list[tuple[str, Any, bool]] | None:
     """`(wire name, type, required)` of each field of a Struct, dataclass or TypedDict."""
-    import dataclasses
 
     if isinstance(model, type) and issubclass(model, msgspec.Struct):
         return [(f.encode_name, f.type, f.required) for f in msgspec.structs.fields(model)]
@@ -324,7 +431,7 @@ def _model_fields(model: Any) -> list[tuple[str, Any, bool]] | None:
             )
             for f in dataclasses.fields(model)
         ]
-    if isinstance(model, type) and typing.is_typeddict(model):
+    if isinstance(model, type) and is_typeddict(model):
         hints = typing.get_type_hints(model)
         required = getattr(model, "__required_keys__", frozenset(hints))
         return [(key, tp, key in required) for key, tp in hints.items()]
@@ -361,7 +468,6 @@ def all_field_errors(model: Any, data: Any, prefix: list[Any]) -> list[dict[str,
 
 def object_type_error(model: Any, data: Any, prefix: list[Any]) -> dict[str, Any] | None:
     """pydantic's `dataclass_type` error for a dataclass body given something else than an object."""
-    import dataclasses
 
     if isinstance(model, type) and dataclasses.is_dataclass(model) and not isinstance(data, dict):
         name = model.__name__

@@ -22,6 +22,7 @@ from fasterapi_core._plan.convert import (
     Invalid,
     is_class,
     is_optional,
+    is_typeddict,
     make_checks,
     make_converter,
     strip_optional,
@@ -56,7 +57,7 @@ def is_param_model(tp: Any) -> bool:
     return (
         _is_pydantic(tp)
         or issubclass(tp, msgspec.Struct)
-        or (dataclasses.is_dataclass(tp) and not typing.is_typeddict(tp))
+        or (dataclasses.is_dataclass(tp) and not is_typeddict(tp))
     )
 
 
