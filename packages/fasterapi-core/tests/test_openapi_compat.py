@@ -11,6 +11,7 @@ import json
 from typing import Annotated, Any, Generic, Literal, NamedTuple, TypedDict, TypeVar
 
 import msgspec
+import pytest
 from openapi_spec_validator import validate
 
 from fasterapi_core._openapi.schema import SchemaGenerator, model_order
@@ -57,7 +58,7 @@ def doc(*ops: OperationSpec) -> dict[str, Any]:
 
 
 def gen() -> SchemaGenerator:
-    return SchemaGenerator(lambda tp: {}, "#/components/schemas/")
+    return SchemaGenerator(lambda tp, output: {}, "#/components/schemas/")
 
 
 def test_enum_and_literal_keep_declaration_order() -> None:
@@ -242,7 +243,7 @@ class Opaque:
 def test_more_types_and_components() -> None:
     hooked: list[Any] = []
 
-    def hook(tp: Any) -> dict[str, Any]:
+    def hook(tp: Any, output: bool) -> dict[str, Any]:
         hooked.append(tp)
         return {"type": "string", "format": "opaque"}
 
@@ -396,3 +397,76 @@ def test_streamed_responses_document_their_items() -> None:
     bare = content("/bare")["text/event-stream"]["itemSchema"]
     assert "required" not in bare
     assert bare["properties"]["retry"] == {"type": "integer", "minimum": 0}
+
+
+@dataclasses.dataclass
+class Priced:
+    name: str
+    price: decimal.Decimal = decimal.Decimal("1.5")
+
+
+@dataclasses.dataclass
+class Order:
+    lines: list[Priced]
+    point: Point | None = None
+
+
+def test_input_and_output_schemas_that_differ_are_two_components() -> None:
+    spec = OperationSpec(
+        "/orders",
+        ["POST"],
+        "order",
+        body=BodySpec([ParamSpec("order", "body", Order)]),
+        response_model=Order,
+    )
+    only_out = OperationSpec("/priced", ["GET"], "priced", response_model=Priced)
+    out = doc(spec, only_out)
+    op = out["paths"]["/orders"]["post"]
+    body_ref = op["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    response_ref = op["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+    assert body_ref == "#/components/schemas/Order-Input"
+    assert response_ref == "#/components/schemas/Order-Output"
+    schemas = out["components"]["schemas"]
+    assert "Order" not in schemas
+    assert "Point" in schemas  # no Decimal inside: one component for both sides
+    assert "Point-Input" not in schemas
+    assert schemas["Priced-Input"]["properties"]["price"] == {
+        "anyOf": [{"type": "number"}, {"type": "string"}],
+        "title": "Price",
+        "default": "1.5",
+    }
+    assert schemas["Priced-Output"]["properties"]["price"] == {
+        "type": "string",
+        "title": "Price",
+        "default": "1.5",
+    }
+    assert schemas["Priced-Output"]["title"] == "Priced"
+    assert schemas["Order-Input"]["properties"]["lines"]["items"] == {
+        "$ref": "#/components/schemas/Priced-Input"
+    }
+    priced = out["paths"]["/priced"]["get"]["responses"]["200"]["content"]["application/json"]
+    assert priced["schema"] == {"$ref": "#/components/schemas/Priced-Output"}
+
+
+def test_pydantic_model_used_both_ways_is_split_by_pydantic() -> None:
+    pydantic = pytest.importorskip("pydantic")
+
+    class Money(pydantic.BaseModel):  # type: ignore[misc,name-defined]
+        amount: decimal.Decimal
+        note: str | None = None
+
+    spec = OperationSpec(
+        "/m",
+        ["POST"],
+        "m",
+        body=BodySpec([ParamSpec("money", "body", Money)]),
+        response_model=Money,
+    )
+    out = doc(spec)
+    schemas = out["components"]["schemas"]
+    assert schemas["Money-Input"]["properties"]["amount"]["anyOf"] == [
+        {"type": "number"},
+        {"type": "string"},
+    ]
+    assert schemas["Money-Output"]["properties"]["amount"]["type"] == "string"
+    assert "default" not in schemas["Money-Input"]["properties"]["note"]

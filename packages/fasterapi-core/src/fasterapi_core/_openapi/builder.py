@@ -280,13 +280,23 @@ def _deep_update(target: dict[str, Any], extra: Mapping[str, Any]) -> None:
 class _Builder:
     """Collects the security schemes, then renders the paths; schemas are made on demand."""
 
-    __slots__ = ("_extra_components", "_gen", "_needs_422", "_security", "_types")
+    __slots__ = (
+        "_extra_components",
+        "_gen",
+        "_needs_422",
+        "_outputs",
+        "_pydantic_both",
+        "_security",
+        "_types",
+    )
 
     def __init__(self) -> None:
         self._extra_components: dict[str, Any] = {}
         self._needs_422 = False
         self._security: dict[str, Any] = {}
         self._types: list[Any] = []
+        self._outputs: list[Any] = []
+        self._pydantic_both: frozenset[Any] = frozenset()
         self._gen = SchemaGenerator(self._hook, REF_PREFIX)
 
     # -- pass 1: collect ------------------------------------------------------------------
@@ -297,27 +307,32 @@ class _Builder:
         if spec.body is not None:
             for p in spec.body.params:
                 types.append(self._body_annotation(p))
+        outputs = self._outputs
         if spec.response_model is not None:
-            types.append(spec.response_model)
+            outputs.append(spec.response_model)
+        if spec.stream_item is not None:
+            outputs.append(spec.stream_item)
         for response in (spec.responses or {}).values():
             model = response.get("model")
             if model is not None:
-                types.append(model)
+                outputs.append(model)
         if spec.security_schemes:
             self._security.update(spec.security_schemes)
         for callback in _callback_specs(spec):
             self.collect(callback)
 
     def resolve(self) -> None:
-        """Inspect every collected type at once (see `SchemaGenerator.prepare`)."""
-        self._gen.prepare(self._types)
-        self._types = []
+        """Inspect every collected type at once (see `SchemaGenerator.prepare`) and plan the
+        `-Input`/`-Output` component pairs (`SchemaGenerator.split`)."""
+        self._gen.prepare([*self._types, *self._outputs])
+        self._pydantic_both = self._gen.split(self._types, self._outputs)
+        self._types, self._outputs = [], []
 
     @staticmethod
     def _body_annotation(p: ParamSpec) -> Any:
         return _binary_for_bytes(p.annotation) if _is_file_param(p.param) else p.annotation
 
-    def _hook(self, tp: Any) -> dict[str, Any]:
+    def _hook(self, tp: Any, output: bool) -> dict[str, Any]:
         if tp is _Binary:
             return dict(_BINARY)
         from fasterapi_core.forms import UploadFile
@@ -326,17 +341,26 @@ class _Builder:
         if isinstance(tp, type) and typing.get_origin(tp) is None and issubclass(tp, UploadFile):
             return dict(_BINARY)
         if getattr(tp, "__pydantic_core_schema__", None) is not None:
-            return self._pydantic_ref(tp)
+            return self._pydantic_ref(tp, output)
         return {}  # anything msgspec cannot describe: "any value"
 
-    def _pydantic_ref(self, tp: Any) -> dict[str, Any]:
-        """A pydantic model, as FastAPI documents it: pydantic's schema, as a component."""
-        from pydantic.json_schema import GenerateJsonSchema
+    def _pydantic_ref(self, tp: Any, output: bool) -> dict[str, Any]:
+        """A pydantic model, as FastAPI documents it: pydantic's schema, as a component.
 
+        A model used for input and for output is described in both modes at once, so pydantic
+        names the two `<Name>-Input` / `<Name>-Output` when they differ.
+        """
+        from pydantic.json_schema import GenerateJsonSchema, JsonSchemaMode
+
+        mode: JsonSchemaMode = "serialization" if output else "validation"
+        modes: tuple[JsonSchemaMode, ...] = (
+            ("validation", "serialization") if tp in self._pydantic_both else (mode,)
+        )
         generator = GenerateJsonSchema(ref_template=REF_PREFIX + "{model}")
+        core = tp.__pydantic_core_schema__
         try:
             refs, definitions = generator.generate_definitions(
-                inputs=[(tp, "validation", tp.__pydantic_core_schema__)]
+                inputs=[(tp, m, core) for m in modes]
             )
         except Exception:
             return {}
@@ -345,7 +369,7 @@ class _Builder:
             if isinstance(description, str):
                 definition["description"] = description.split("\f")[0]
             self._extra_components[name] = model_order(_without_nulls(definition))
-        return dict(refs.get((tp, "validation"), {}))
+        return dict(refs.get((tp, mode), {}))
 
     def schema_of(
         self, annotation: Any, *, param: bool = False, output: bool = False

@@ -14,9 +14,8 @@ JSON Schema FastAPI documents for the same type, so generated clients see the sa
   "array", "title": ...}`), with numeric bounds as floats there.
 
 Classes (Structs, dataclasses, TypedDicts, NamedTuples, Enums) become components, referenced
-as `#/components/schemas/<Name>`. (FastAPI splits a class whose input and output schemas differ,
-a `Decimal` inside, into `<Name>-Input` and `<Name>-Output`; here a component is rendered once,
-for the use met first.)
+as `#/components/schemas/<Name>`; a class used for input and for output whose two schemas differ
+(a `Decimal` inside) is rendered twice, as `<Name>-Input` and `<Name>-Output` (see `split`).
 """
 
 from __future__ import annotations
@@ -193,15 +192,28 @@ class SchemaGenerator:
     `components()` gives every component the given schemas refer to, by name.
     """
 
-    __slots__ = ("_cache", "_classes", "_hook", "_infos", "_names", "_prefix", "_used")
+    __slots__ = (
+        "_cache",
+        "_classes",
+        "_hook",
+        "_infos",
+        "_names",
+        "_prefix",
+        "_split",
+        "_used",
+    )
 
-    def __init__(self, hook: Callable[[Any], dict[str, Any]], ref_prefix: str) -> None:
+    def __init__(self, hook: Callable[[Any, bool], dict[str, Any]], ref_prefix: str) -> None:
+        """`hook(cls, output)` describes a class msgspec cannot (a pydantic model, ...)."""
         self._hook = hook
         self._prefix = ref_prefix
         self._cache: dict[tuple[Any, bool, bool], dict[str, Any]] = {}
         self._infos: dict[Any, Any] = {}
+        # class -> its base name; (class, mode) -> its component (mode: None, or for a class
+        # rendered twice, False for input and True for output)
         self._names: dict[Any, str] = {}
-        self._classes: dict[Any, dict[str, Any] | None] = {}
+        self._classes: dict[tuple[Any, bool | None], dict[str, Any] | None] = {}
+        self._split: frozenset[Any] = frozenset()
         self._used: set[str] = set()
 
     # -- public ---------------------------------------------------------------------------
@@ -226,10 +238,60 @@ class SchemaGenerator:
     def components(self) -> dict[str, dict[str, Any]]:
         """Every class component met so far, by name, in model key order."""
         return {
-            self._names[cls]: model_order(schema)
-            for cls, schema in self._classes.items()
+            self._component_name(cls, mode): model_order(schema)
+            for (cls, mode), schema in self._classes.items()
             if schema is not None
         }
+
+    def split(self, inputs: list[Any], outputs: list[Any]) -> frozenset[Any]:
+        """Plan `<Name>-Input` / `<Name>-Output` pairs, as FastAPI does, before rendering.
+
+        A class reached both from `inputs` and from `outputs` (annotations) whose input and output
+        schemas differ, that is one with a `Decimal` somewhere inside, is rendered twice. Returns
+        the pydantic models (classes the hook describes) reached from both sides, which the hook
+        should render twice too.
+        """
+        decimal: dict[Any, bool] = {}
+        seen_in = self._reach(inputs, decimal)
+        seen_out = self._reach(outputs, decimal)
+        both = seen_in & seen_out
+        self._split = frozenset(cls for cls in both if decimal.get(cls))
+        return frozenset(cls for cls in both if cls not in decimal)
+
+    def _reach(self, annotations: list[Any], decimal: dict[Any, bool]) -> set[Any]:
+        """The classes reachable from `annotations`; fills `decimal` (class -> has a Decimal)."""
+        seen: set[Any] = set()
+
+        def walk(t: Any) -> bool:  # whether a Decimal is inside t
+            kind = type(t)
+            if kind is mi.DecimalType:
+                return True
+            if kind is mi.Metadata:
+                return walk(t.type)
+            if kind is mi.CustomType:
+                seen.add(t.cls)
+                return False
+            if kind in _CLASS_TYPES and kind is not mi.EnumType:
+                cls = t.cls
+                if cls in seen:
+                    return decimal.get(cls, False)
+                seen.add(cls)
+                decimal.setdefault(cls, False)
+                found = False
+                for f in t.fields:
+                    found = walk(f.type) or found
+                decimal[cls] = decimal[cls] or found
+                return decimal[cls]
+            found = False
+            for child in _children(t):
+                found = walk(child) or found
+            return found
+
+        for annotation in annotations:
+            info = self._infos.get(annotation) if _hashable(annotation) else None
+            if info is not None:
+                walk(info)
+        return seen
 
     # -- rendering --------------------------------------------------------------------------
     def prepare(self, annotations: list[Any]) -> None:
@@ -342,16 +404,10 @@ class SchemaGenerator:
             if json_type is not None:
                 schema["type"] = json_type
             return schema
-        if kind in (
-            mi.EnumType,
-            mi.StructType,
-            mi.DataclassType,
-            mi.TypedDictType,
-            mi.NamedTupleType,
-        ):
+        if kind in _CLASS_TYPES:
             return self._ref(t, output)
         if kind is mi.CustomType:
-            return self._hook(t.cls)
+            return self._hook(t.cls, output)
         raise TypeError(f"no JSON Schema for {t!r}")
 
     @staticmethod
@@ -364,12 +420,19 @@ class SchemaGenerator:
     # -- components ---------------------------------------------------------------------------
     def _ref(self, t: Any, output: bool) -> dict[str, Any]:
         cls = t.cls
-        name = self._names.get(cls)
-        if name is None:
-            name = self._name_for(cls)
-            self._classes[cls] = None  # in progress (a recursive type refers to itself)
-            self._classes[cls] = self._component(t, output)
-        return {"$ref": self._prefix + name}
+        if cls not in self._names:
+            self._name_for(cls)
+        key = (cls, output if cls in self._split else None)
+        if key not in self._classes:
+            self._classes[key] = None  # in progress (a recursive type refers to itself)
+            self._classes[key] = self._component(t, output)
+        return {"$ref": self._prefix + self._component_name(*key)}
+
+    def _component_name(self, cls: Any, mode: bool | None) -> str:
+        name = self._names[cls]
+        if mode is None:
+            return name
+        return f"{name}-Output" if mode else f"{name}-Input"
 
     def _name_for(self, cls: Any) -> str:
         origin = getattr(cls, "__origin__", None)
@@ -432,6 +495,28 @@ class SchemaGenerator:
         if doc:
             schema["description"] = doc
         return schema
+
+
+_CLASS_TYPES = (
+    mi.EnumType,
+    mi.StructType,
+    mi.DataclassType,
+    mi.TypedDictType,
+    mi.NamedTupleType,
+)
+
+
+def _children(t: Any) -> tuple[Any, ...]:
+    """The types directly inside a container or union type."""
+    kind = type(t)
+    if kind is mi.UnionType:
+        return tuple(t.types)
+    if kind is mi.TupleType:
+        return tuple(t.item_types)
+    if kind in (mi.DictType, mi.FrozenDictType):
+        return (t.key_type, t.value_type)
+    item = getattr(t, "item_type", None)
+    return () if item is None else (item,)
 
 
 def _hashable(value: Any) -> bool:
