@@ -273,6 +273,12 @@ SAME_AS_UVICORN = {
     "mixed-case headers": (get("/mixed-case") + get("/"),),
     "bytearray headers": (get("/bytearray"),),
     "big body": (get("/big"),),
+    "unsupported upgrade": (get("/", "Connection: Upgrade", "Upgrade: h2c") + get("/x"),),
+    "chunked with trailers": (
+        get("/echo", "Transfer-Encoding: chunked", method="POST")
+        + b"3\r\nabc\r\n0\r\nX-Trailer: t\r\n\r\n"
+        + get("/"),
+    ),
     "garbage": (b"\x00\x01garbage\r\n\r\n",),
     "bad chunk size": (get("/echo", "Transfer-Encoding: chunked", method="POST") + b"zz\r\n",),
     "negative content-length": (get("/echo", "Content-Length: -5", method="POST") + b"hello",),

@@ -473,30 +473,17 @@ class LeanHttpToolsProtocol(LimitedHttpToolsProtocol):
         super().connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:
+        # `_protocol`'s data_received and uvicorn's in one (PERF: bench_http.py).
         self._idle = False
         self._last_read = size = len(data)
         self._since_head += size
-        if not self._awaiting_head:  # a body (or an upgrade)
-            self._feed(data)
-        elif not self._refusal:
+        awaiting = self._awaiting_head  # else a body (or an upgrade)
+        if awaiting:
+            if self._refusal:  # refused already: nothing more is parsed
+                return
             if not self._timing:
                 self._start_head_clock()
             self._read_bytes += size
-            self._feed(data)
-            if (
-                self._awaiting_head
-                and self._read_bytes > self._max_bytes
-                and not self._refusal
-                and not self.transport.is_closing()
-            ):
-                self._refuse(414 if self._head_started and len(self.url) > self._max_bytes else 431)
-        ready = self._ready
-        if ready is not None:
-            self._ready = None
-            if not self.transport.is_closing():
-                self._run(*ready, eager=_EAGER)
-
-    def _feed(self, data: bytes) -> None:
         try:
             self.parser.feed_data(data)
         except httptools.HttpParserError:
@@ -508,6 +495,19 @@ class LeanHttpToolsProtocol(LimitedHttpToolsProtocol):
                 self.handle_websocket_upgrade()
             else:
                 self._unsupported_upgrade_warning()
+        if (
+            awaiting
+            and self._awaiting_head
+            and self._read_bytes > self._max_bytes
+            and not self._refusal
+            and not self.transport.is_closing()
+        ):
+            self._refuse(414 if self._head_started and len(self.url) > self._max_bytes else 431)
+        ready = self._ready
+        if ready is not None:
+            self._ready = None
+            if not self.transport.is_closing():
+                self._run(*ready, eager=_EAGER)
 
     def _unset_keepalive_if_required(self) -> None:
         # uvicorn cancels its per-request timer here; ours only notes the connection busy.
@@ -578,9 +578,22 @@ class LeanHttpToolsProtocol(LimitedHttpToolsProtocol):
             self.flow.pause_reading()
             self.pipeline.appendleft((cycle, app))  # type: ignore[arg-type]
 
-    def on_body(self, body: bytes) -> None:
+    def on_message_complete(self) -> None:
+        self._awaiting_head = True
+        self._read_bytes = 0
+        if self.parser.should_upgrade() and self._should_upgrade():
+            return  # an upgrade has no cycle (uvicorn's order of checks)
         cycle = self.cycle
-        if cycle.response_complete or (self.parser.should_upgrade() and self._should_upgrade()):
+        if cycle.response_complete:
+            return
+        cycle.more_body = False
+        cycle.message_event.set()
+
+    def on_body(self, body: bytes) -> None:
+        if self.parser.should_upgrade() and self._should_upgrade():
+            return
+        cycle = self.cycle
+        if cycle.response_complete:
             return
         cycle.body += body
         if len(cycle.body) > HIGH_WATER_LIMIT:
