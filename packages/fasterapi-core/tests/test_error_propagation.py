@@ -345,3 +345,44 @@ def test_websocket_scope_has_endpoint_and_router() -> None:
 
     with TestClient(app) as client, client.websocket_connect("/ws") as ws:
         assert ws.receive_text() == "yes"
+
+
+def test_with_middleware_the_error_goes_up_unanswered_to_the_outermost_layer() -> None:
+    seen: list[str] = []
+
+    class Catching:
+        """A pure ASGI middleware that answers some errors itself."""
+
+        def __init__(self, app: Any) -> None:
+            self.app = app
+
+        async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+            started = False
+
+            async def watch(message: dict[str, Any]) -> None:
+                nonlocal started
+                started = started or message["type"] == "http.response.start"
+                await send(message)
+
+            try:
+                await self.app(scope, receive, watch)
+            except Boom as exc:
+                seen.append(f"started={started}")
+                if scope["path"] != "/boom":
+                    raise
+                await PlainTextResponse(f"caught {exc}", status_code=502)(scope, receive, send)
+
+    app = boom_app()
+    app.add_middleware(Catching)
+
+    @app.get("/other")
+    def other() -> None:
+        raise Boom("other")
+
+    with TestClient(app, raise_server_exceptions=False) as client:
+        caught = client.get("/boom")
+        other_response = client.get("/other")
+    # The app did not answer before the middleware saw the error, as under Starlette.
+    assert (caught.status_code, caught.text) == (502, "caught boom")
+    assert (other_response.status_code, other_response.text) == (500, "Internal Server Error")
+    assert seen == ["started=False", "started=False"]

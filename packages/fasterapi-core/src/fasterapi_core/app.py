@@ -728,9 +728,10 @@ class Faster:
         """Answer `exc` with its handler; an unhandled error gets a 500 and is re-raised.
 
         Raises:
-            Exception: `exc` (or a failing handler's error) after the 500 is sent; `exc` when
-                the response had already started (only the server can end it); RuntimeError
-                when a handled exception comes after the response started (as Starlette).
+            Exception: `exc` (or a failing handler's error) after the 500 is sent (with user
+                middleware: unanswered, for the outermost guard); `exc` when the response had
+                already started (only the server can end it); RuntimeError when a handled
+                exception comes after the response started (as Starlette).
         """
         if exc.__dict__.get("_fasterapi_response_started"):
             # The response is (half) sent: only the server can end it, as in Starlette.
@@ -775,9 +776,14 @@ class Faster:
             except Exception as handler_error:
                 if handler_error.__dict__.get("_fasterapi_response_started"):
                     raise
-                await self._server_error(scope, receive, send, handler_error)
+                if not self._wrapped:
+                    await self._server_error(scope, receive, send, handler_error)
                 raise
-        await self._server_error(scope, receive, send, exc)
+        if not self._wrapped:
+            await self._server_error(scope, receive, send, exc)
+        # With user middleware the error goes up through it unanswered (a middleware may
+        # catch it, as around Starlette's call_next); the outermost _ServerErrorGuard sends
+        # the 500, where Starlette's ServerErrorMiddleware stands.
         raise exc
 
     async def _server_error(
@@ -893,7 +899,8 @@ FastAPI = Faster
 
 
 class _ServerErrorGuard:
-    """The outermost layer when user middleware exists: a 500 for errors raised by middleware."""
+    """The outermost layer when user middleware exists, as Starlette's ServerErrorMiddleware:
+    the 500 for any unhandled error (from a handler or a middleware), then the error re-raised."""
 
     __slots__ = ("app", "owner")
 
