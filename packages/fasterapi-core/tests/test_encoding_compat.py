@@ -3,8 +3,8 @@
 Without a response model FastAPI runs the value through `jsonable_encoder`: timedelta as float
 seconds, `datetime.isoformat()` ("+00:00"), bytes as UTF-8 text, Decimal as an int or float.
 With a return annotation or `response_model` it serialises through pydantic's JSON mode, which
-is what msgspec writes natively (ISO 8601 durations, "Z"): those routes keep the plain
-msgspec encoding.
+is what msgspec writes natively (ISO 8601 durations, "Z", Decimal as its text): those routes
+keep the plain msgspec encoding.
 """
 
 from __future__ import annotations
@@ -98,6 +98,12 @@ def test_route_with_response_model_keeps_msgspec_encoding() -> None:
             assert data["timedelta"] == "P1DT1.5S", path
             assert data["aware"] == "2024-01-02T03:04:05Z", path
             assert data["nested"][0] == "PT3S", path
+            # Decimal as its exact text, not a number (pydantic's JSON mode again).
+            assert (data["decimal"], data["decimal_int"], data["decimal_exp"]) == (
+                "1.10",
+                "3",
+                "1E+2",
+            ), path
 
 
 def test_jsonable_keeps_plain_data_uncopied() -> None:

@@ -66,8 +66,10 @@ def _enc_hook(obj: Any) -> Any:
 
 
 # PERF: one encoder for the whole process; msgspec reuses its internal buffer
-# (benchmarks/bench_core.py::health).
-json_encoder = msgspec.json.Encoder(enc_hook=_enc_hook, decimal_format="number")
+# (benchmarks/bench_core.py::health). Decimal is written as its text ("1.10"), as pydantic's
+# JSON mode writes it (FastAPI with a response model); `jsonable` makes it a number for routes
+# without one.
+json_encoder = msgspec.json.Encoder(enc_hook=_enc_hook, decimal_format="string")
 encode_json = json_encoder.encode
 
 
