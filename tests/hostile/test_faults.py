@@ -2,8 +2,9 @@
 
 An exception in a handler, a dependency, a yield dependency's teardown, a background task,
 a middleware, an exception handler or the lifespan is logged once with its traceback on the
-"fasterapi" logger, the client gets a 500 (or, when the response had already started, the
-exception reaches the server, which aborts the connection), and the next request is served.
+"fasterapi" logger, the client gets a 500 (unless the response had already started), the
+exception then reaches the server as under FastAPI (which logs it; a half-sent response is
+aborted), and the next request is served.
 """
 
 from __future__ import annotations
