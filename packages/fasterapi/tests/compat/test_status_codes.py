@@ -1,6 +1,5 @@
 """Tutorial: Response Status Code; Advanced: Return a Response / Response - Change Status Code."""
 
-
 import pytest
 
 
