@@ -1487,7 +1487,7 @@ class FasterRouter:
         return self.api_route(path, methods=[method], **options)
 
     def get(self, path: str, **options: Any) -> Callable[[F], F]:
-        """Register a GET route (HEAD is answered too). Takes `add_api_route`'s keywords."""
+        """Register a GET route (HEAD is a 405, as in FastAPI). Takes `add_api_route`'s keywords."""
         return self._method("GET", path, options)
 
     def put(self, path: str, **options: Any) -> Callable[[F], F]:
