@@ -477,3 +477,23 @@ def test_empty_status_keeps_the_json_content_type(path: str) -> None:
     assert response.content == b""
     assert response.headers["content-type"] == "application/json"
     assert "content-length" not in response.headers
+
+
+def test_handler_path_prunes_and_attaches_background_to_returned_responses() -> None:
+    ran: list[str] = []
+    app = Faster()
+    app.router.route_class = TaggedRoute
+
+    @app.get("/pruned", response_model=Item, response_model_exclude={"price"})
+    async def pruned() -> Any:
+        return {"name": "a", "price": 1}
+
+    @app.get("/with-task")
+    async def with_task(tasks: BackgroundTasks) -> Response:
+        tasks.add_task(ran.append, "task")
+        return PlainTextResponse("done")
+
+    with TestClient(app) as client:
+        assert client.get("/pruned").json() == {"name": "a"}
+        assert client.get("/with-task").text == "done"
+    assert ran == ["task"]

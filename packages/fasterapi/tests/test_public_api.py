@@ -36,6 +36,7 @@ EXPECTED_ALL = (
     "ClientDisconnect",
     "Cookie",
     "Depends",
+    "EventSourceResponse",
     "FastAPI",
     "FastAPIError",
     "Faster",
@@ -79,6 +80,7 @@ EXPECTED_ALL = (
     "Security",
     "SecurityScopes",
     "Send",
+    "ServerSentEvent",
     "State",
     "StaticFiles",
     "StreamingResponse",
@@ -270,6 +272,7 @@ MODULE_PATHS = {
     "param_functions": ["Query", "Form", "File"],
     "exception_handlers": ["http_exception_handler"],
     "websockets": ["WebSocket"],
+    "sse": ["EventSourceResponse", "ServerSentEvent"],
 }
 
 

@@ -65,6 +65,8 @@ from fasterapi_core.routing import APIWebSocketRoute as APIWebSocketRoute
 from fasterapi_core.routing import FasterRouter as FasterRouter
 from fasterapi_core.routing import Mount as Mount
 from fasterapi_core.routing import NoMatchFound as NoMatchFound
+from fasterapi_core.sse import EventSourceResponse as EventSourceResponse
+from fasterapi_core.sse import ServerSentEvent as ServerSentEvent
 
 if TYPE_CHECKING:
     from fasterapi_core.forms import FormData as FormData
@@ -112,6 +114,7 @@ __all__ = (
     "ClientDisconnect",
     "Cookie",
     "Depends",
+    "EventSourceResponse",
     "FastAPI",
     "FastAPIError",
     "Faster",
@@ -142,6 +145,7 @@ __all__ = (
     "ResponseValidationError",
     "Security",
     "SecurityScopes",
+    "ServerSentEvent",
     "State",
     "StaticFiles",
     "StreamingResponse",

@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 
 import msgspec
 
+from fasterapi_core import sse as sse_module
 from fasterapi_core._concurrency import run_in_threadpool, step_generator
 from fasterapi_core._plan.compile import (
     ASYNC,
@@ -34,6 +35,14 @@ from fasterapi_core._plan.compile import (
 from fasterapi_core._plan.context import Context
 from fasterapi_core._plan.convert import is_class
 from fasterapi_core._plan.errors import validation_errors
+from fasterapi_core._streaming import (
+    generator_caller,
+    is_generator_callable,
+    item_encoder,
+    jsonl_body,
+    sse_body,
+    stream_item_type,
+)
 from fasterapi_core.exception_handlers import request_validation_exception_handler
 from fasterapi_core.exceptions import (
     FastAPIError,
@@ -47,10 +56,11 @@ from fasterapi_core.request import ClientDisconnect, Request
 from fasterapi_core.responses import (
     JSONResponse,
     Response,
+    StreamingResponse,
     encode_json,
     encode_json_safe,
-    jsonable,
 )
+from fasterapi_core.sse import KEEPALIVE_COMMENT, EventSourceResponse, ServerSentEvent
 
 logger = logging.getLogger("fasterapi")
 
@@ -163,6 +173,10 @@ def _openapi_path(path: str) -> str:
 # --- response models ------------------------------------------------------------------------
 
 _PASSTHROUGH = (Any, object, dict, list, None, type(None))
+
+
+def _is_subclass(tp: Any, base: type) -> bool:
+    return is_class(tp) and issubclass(tp, base)
 
 
 def _is_response_class(tp: Any) -> bool:
@@ -438,9 +452,29 @@ class APIRoute(BaseRoute):
         for dep in self.dependencies:
             if not isinstance(dep, DependsInfo):
                 raise FastAPIError(f"dependencies=[...] takes Depends(...) objects, got {dep!r}")
+        # A path operation that yields streams its items (FastAPI >= 0.135): JSON Lines with
+        # the default response class, Server-Sent Events with EventSourceResponse, else the
+        # generator is the content of `response_class`. The OpenAPI builder reads these three.
+        self._streams = is_generator_callable(endpoint)
+        self.is_sse_stream = self._streams and _is_subclass(
+            self.response_class, EventSourceResponse
+        )
+        self.is_json_stream = self._streams and isinstance(response_class, _DefaultPlaceholder)
+        self.stream_item_type: Any = None
         validate = True
+        annotation = None
         if isinstance(response_model, _DefaultPlaceholder):
             annotation = _return_annotation(endpoint)
+        item = stream_item_type(annotation) if self._streams else None
+        if item is not None:
+            # The annotation describes the items, not one response value.
+            if (self.is_json_stream or self.is_sse_stream) and not _is_subclass(
+                item, ServerSentEvent
+            ):
+                self.stream_item_type = item
+            self.response_model = None
+            validate = False
+        elif isinstance(response_model, _DefaultPlaceholder):
             self.response_model = None if _is_response_class(annotation) else annotation
             # PERF: a return annotation made only of builtins (`-> dict[str, int]`) documents the
             # response but is not re-validated: there is nothing to filter, and the conversion
@@ -454,13 +488,6 @@ class APIRoute(BaseRoute):
             self.response_model = None
         self.unique_id = self.operation_id or self.generate_unique_id_function(self)
         self._convert_response = _response_converter(self.response_model) if validate else None
-        if self.response_model is None:
-            # As FastAPI, which runs a route's value through jsonable_encoder when there is no
-            # response model: timedelta as seconds, datetime.isoformat(), bytes as text,
-            # Decimal as a number. PERF: a route with a return annotation or response_model
-            # keeps the plain msgspec encoding, which matches pydantic's JSON mode for these
-            # (benchmarks/bench_core.py endpoints are all annotated).
-            self._convert_response = jsonable
         self._pruning = bool(
             response_model_exclude_none
             or response_model_include is not None
@@ -472,8 +499,20 @@ class APIRoute(BaseRoute):
         # PERF: the default JSON path skips building a response object (benchmarks/bench_core.py::health).
         self._fast_json = self.response_class is JSONResponse
         self._status = status_code or 200
+        self._stream_encode = (
+            item_encoder(
+                self.stream_item_type,
+                by_alias=response_model_by_alias,
+                exclude_unset=response_model_exclude_unset,
+                exclude_defaults=response_model_exclude_defaults,
+                exclude_none=response_model_exclude_none,
+            )
+            if self._streams
+            else None
+        )
         self._inline_json = (
             self._fast_json
+            and not self._streams
             and not self._pruning
             and self._status not in _NO_BODY
             and self._status >= 200
@@ -499,13 +538,14 @@ class APIRoute(BaseRoute):
     def _compile(self) -> Plan:
         overrides = self._overrides()
         self._overrides_version = getattr(overrides, "version", 0)
-        plan = compile_plan(
-            self.endpoint, self.path, dependencies=self.dependencies, overrides=overrides
-        )
+        # A generator endpoint is called through a coroutine returning its generator: the plan
+        # must not run it as a generator dependency.
+        call = generator_caller(self.endpoint) if self._streams else self.endpoint
+        plan = compile_plan(call, self.path, dependencies=self.dependencies, overrides=overrides)
         step = plan.steps[-1]
         # PERF: an endpoint without parameters or dependencies is awaited directly
         # (benchmarks/bench_core.py::health).
-        plain = plan.simple and step.kind in (ASYNC, SYNC)
+        plain = plan.simple and step.kind in (ASYNC, SYNC) and not self._streams
         self._direct = plain and not step.args and plan.body is None
         self._single = plain and bool(step.args)
         self._body_plan = plan.body
@@ -620,11 +660,9 @@ class APIRoute(BaseRoute):
             _PENDING.reset(token)
         try:
             await _finish(pending, None)
-        except Exception as exc:
-            # The response is out: log, then let it reach the server, as FastAPI does.
+        except Exception:
+            # The response is out: all we can do is log (FastAPI lets it reach the server).
             logger.exception("a dependency with yield failed after the response was sent")
-            exc.__dict__["_fasterapi_response_started"] = True
-            raise
 
     async def _read_request_body(self, plan: Plan, ctx: Context, request: Request) -> bool:
         """`_read_body` through `request` (its `body()`/`json()` may be overridden)."""
@@ -647,6 +685,8 @@ class APIRoute(BaseRoute):
 
     def _response_for(self, value: Any, ctx: Context) -> Any:
         """The response object for the endpoint's return value (what `_send` would send)."""
+        if self._streams:
+            return self._stream_response(value, ctx)
         if _sent_as_is(value):
             if ctx.background is not None and value.background is None:
                 value.background = ctx.background
@@ -657,6 +697,35 @@ class APIRoute(BaseRoute):
         if self._pruning:
             value = self._prune(value, original)
         return self._build_response(value, ctx)
+
+    def _stream_response(self, source: Any, ctx: Context) -> Any:
+        """The streaming response for the generator a yielding endpoint returned."""
+        temp = ctx.response
+        status = self.status_code
+        if temp is not None and temp.status_code is not None:
+            status = temp.status_code
+        options: dict[str, Any] = {"background": ctx.background}
+        if status is not None:
+            options["status_code"] = status
+        encode = self._stream_encode
+        assert encode is not None
+        response: Any
+        body: Any
+        if self.is_sse_stream:
+            body = sse_body(
+                source, encode, ping_interval=sse_module.PING_INTERVAL, ping=KEEPALIVE_COMMENT
+            )
+            response = StreamingResponse(body, media_type="text/event-stream", **options)
+            response.headers["Cache-Control"] = "no-cache"
+            response.headers["X-Accel-Buffering"] = "no"  # nginx: do not buffer the events
+        elif self.is_json_stream:
+            body = jsonl_body(source, encode)
+            response = StreamingResponse(body, media_type="application/jsonl", **options)
+        else:
+            response = self.response_class(content=source, **options)
+        if temp is not None and temp.raw_headers:
+            response.raw_headers.extend(temp.raw_headers)
+        return response
 
     def _build_response(self, value: Any, ctx: Context) -> Any:
         temp = ctx.response
@@ -815,13 +884,9 @@ class APIRoute(BaseRoute):
         if ctx.exits:
             try:
                 await _teardown(ctx, None)
-            except Exception as exc:
-                # The response is out: log, then let it reach the server, as FastAPI does.
+            except Exception:
+                # The response is out: all we can do is log (FastAPI lets it reach the server).
                 logger.exception("a dependency with yield failed after the response was sent")
-                exc.__dict__["_fasterapi_response_started"] = True
-                if ctx.request is not None:
-                    await _close_form(ctx)
-                raise
         if ctx.request is not None:
             await _close_form(ctx)
 
@@ -954,6 +1019,9 @@ class APIRoute(BaseRoute):
     async def _send(
         self, value: Any, ctx: Context, scope: MutableMapping[str, Any], receive: Any, send: Any
     ) -> None:
+        if self._streams:
+            await _call_response(self._stream_response(value, ctx), scope, receive, send)
+            return
         if _sent_as_is(value):
             background = ctx.background
             if background is not None and value.background is None:

@@ -42,6 +42,7 @@ from fasterapi_core import Body as Body
 from fasterapi_core import ClientDisconnect as ClientDisconnect
 from fasterapi_core import Cookie as Cookie
 from fasterapi_core import Depends as Depends
+from fasterapi_core import EventSourceResponse as EventSourceResponse
 from fasterapi_core import FastAPIError as FastAPIError
 from fasterapi_core import FasterRouter as FasterRouter
 from fasterapi_core import File as File
@@ -68,6 +69,7 @@ from fasterapi_core import Response as Response
 from fasterapi_core import ResponseValidationError as ResponseValidationError
 from fasterapi_core import Security as Security
 from fasterapi_core import SecurityScopes as SecurityScopes
+from fasterapi_core import ServerSentEvent as ServerSentEvent
 from fasterapi_core import State as State
 from fasterapi_core import StreamingResponse as StreamingResponse
 from fasterapi_core import WebSocketDisconnect as WebSocketDisconnect
@@ -169,6 +171,7 @@ __all__ = (
     "ClientDisconnect",
     "Cookie",
     "Depends",
+    "EventSourceResponse",
     "FastAPI",
     "FastAPIError",
     "Faster",
@@ -212,6 +215,7 @@ __all__ = (
     "Security",
     "SecurityScopes",
     "Send",
+    "ServerSentEvent",
     "State",
     "StaticFiles",
     "StreamingResponse",

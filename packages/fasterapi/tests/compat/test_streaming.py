@@ -36,14 +36,6 @@ def build(fw):
     return app
 
 
-STREAM_GAP = pytest.mark.gap(
-    "a path operation that yields items (JSON Lines streaming) is not supported: the async "
-    "generator is validated as the response value and fails (500); FastAPI streams each item "
-    "as one JSON line with content-type application/jsonl"
-)
-
-
-@STREAM_GAP
 @pytest.mark.parametrize(
     ("url", "text"),
     [
@@ -60,10 +52,6 @@ def test_json_lines(fw, url, text):
     assert response.text == text
 
 
-@pytest.mark.gap(
-    "there is no `FasterAPI.sse` (EventSourceResponse, ServerSentEvent); FastAPI streams SSE "
-    "from a yielding path operation with response_class=EventSourceResponse"
-)
 def test_server_sent_events(fw):
     needs_streaming(fw)
     sse = fw.mod("sse")
