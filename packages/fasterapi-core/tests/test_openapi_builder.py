@@ -391,7 +391,8 @@ def test_operation_metadata() -> None:
     assert op["description"] == "Overrides the docstring"
     assert op["deprecated"] is True
     assert op["operationId"] == "m_m__id_int__post"
-    assert list(op).index("deprecated") > list(op).index("responses")  # FastAPI's key order
+    # With parameters, FastAPI serves the operation in the order it built it.
+    assert list(op)[:4] == ["summary", "description", "operationId", "deprecated"]
     assert op["parameters"][1]["deprecated"] is True
     assert op["security"] == [{"bearer": []}]
     assert op["x-extra"] == 1

@@ -470,3 +470,56 @@ def test_pydantic_model_used_both_ways_is_split_by_pydantic() -> None:
     ]
     assert schemas["Money-Output"]["properties"]["amount"]["type"] == "string"
     assert "default" not in schemas["Money-Input"]["properties"]["note"]
+
+
+def test_path_items_with_parameters_keep_the_built_key_order() -> None:
+    """FastAPI serves a path item through its OpenAPI models (their key order) unless an
+    operation has parameters or external docs: those it serves as built."""
+    body = BodySpec([ParamSpec("point", "body", Point)])
+    plain = OperationSpec("/plain", ["POST"], "plain", deprecated=True, body=body)
+    with_query = OperationSpec(
+        "/query",
+        ["POST"],
+        "query",
+        deprecated=True,
+        body=body,
+        params=[ParamSpec("q", "query", int)],
+        response_model=dict[str, int],
+    )
+    paths = doc(plain, with_query)["paths"]
+    modeled = paths["/plain"]["post"]
+    assert list(modeled) == ["summary", "operationId", "requestBody", "responses", "deprecated"]
+    assert list(modeled["requestBody"]) == ["content", "required"]
+    built = paths["/query"]["post"]
+    assert list(built) == [
+        "summary",
+        "operationId",
+        "deprecated",
+        "parameters",
+        "requestBody",
+        "responses",
+    ]
+    assert list(built["requestBody"]) == ["required", "content"]
+    schema = built["responses"]["200"]["content"]["application/json"]["schema"]
+    assert list(schema) == ["type", "additionalProperties", "title"]
+
+
+def test_union_msgspec_rejects_is_described_member_by_member() -> None:
+    @dataclasses.dataclass
+    class Left:
+        a: int
+
+    @dataclasses.dataclass
+    class Right:
+        b: str
+
+    g = gen()
+    assert g.schema(Left | Right | None) == {
+        "anyOf": [
+            {"$ref": "#/components/schemas/Left"},
+            {"$ref": "#/components/schemas/Right"},
+            {"type": "null"},
+        ]
+    }
+    assert g.schema(list[Left | Right]) == {}  # inside a container: any value
+    assert set(g.components()) == {"Left", "Right"}

@@ -176,14 +176,98 @@ def _path_items(
         templates: The keys are path templates, written without converters (`{id:int}`
             becomes `{id}`); False keeps them as they are (webhook names).
     """
-    items: dict[str, dict[str, Any]] = {}
+    grouped: dict[str, list[OperationSpec]] = {}
     for spec in specs:
         if spec.include_in_schema:
             key = _CONVERTER.sub(r"{\1}", spec.path) if templates else spec.path
-            path_item = items.setdefault(key, {})
+            grouped.setdefault(key, []).append(spec)
+    items: dict[str, dict[str, Any]] = {}
+    for key, group in grouped.items():
+        # FastAPI serves a path item as it built it when one of its operations has parameters
+        # or external docs (its OpenAPI models reject those strictly and keep the plain dict);
+        # otherwise in the key order of its models. Webhooks always go through the models.
+        raw = templates and any(_served_as_built(spec) for spec in group)
+        path_item = items[key] = {}
+        for spec in group:
             for method in spec.methods:
-                path_item[method.lower()] = builder.operation(spec, method)
+                path_item[method.lower()] = builder.operation(spec, method, raw=raw)
     return items
+
+
+def _served_as_built(spec: OperationSpec) -> bool:
+    """Whether FastAPI would serve `spec`'s path item in its built key order (see above)."""
+    for p in spec.params:
+        if p.location != "body" and getattr(p.param, "include_in_schema", True) is not False:
+            return True
+    if spec.external_docs or (spec.openapi_extra and "externalDocs" in spec.openapi_extra):
+        return True
+    return any(_served_as_built(c) for c in _callback_specs(spec) if c.include_in_schema)
+
+
+def _ranked(keys: str) -> dict[str, int]:
+    return {key: i for i, key in enumerate(keys.split())}
+
+
+# The field order of FastAPI's OpenAPI models (Operation, RequestBody, MediaType, Response,
+# Header): a path item that goes through them is served in this order, unknown keys last.
+_OPERATION_RANK = _ranked(
+    "tags summary description externalDocs operationId parameters requestBody responses "
+    "callbacks deprecated security servers"
+)
+_BODY_RANK = _ranked("description content required")
+_MEDIA_RANK = _ranked("schema example examples encoding")
+_RESPONSE_RANK = _ranked("description headers content links")
+_HEADER_RANK = _ranked(
+    "description required deprecated style explode allowReserved schema example examples content"
+)
+
+
+def _ordered(obj: dict[str, Any], rank: dict[str, int]) -> dict[str, Any]:
+    last = len(rank)
+    return dict(sorted(obj.items(), key=lambda kv: rank.get(kv[0], last)))
+
+
+def _modeled_media(media: Any) -> Any:
+    if not isinstance(media, dict):
+        return media
+    media = _ordered(media, _MEDIA_RANK)
+    schema = media.get("schema")
+    if isinstance(schema, dict):
+        media["schema"] = model_order(schema)
+    return media
+
+
+def _modeled_content(obj: dict[str, Any]) -> None:
+    content = obj.get("content")
+    if isinstance(content, dict):
+        obj["content"] = {k: _modeled_media(v) for k, v in content.items()}
+
+
+def _modeled_response(response: Any) -> Any:
+    if not isinstance(response, dict):
+        return response
+    response = _ordered(response, _RESPONSE_RANK)
+    _modeled_content(response)
+    headers = response.get("headers")
+    if isinstance(headers, dict):
+        response["headers"] = {
+            name: _modeled_media(_ordered(h, _HEADER_RANK)) if isinstance(h, dict) else h
+            for name, h in headers.items()
+        }
+    return response
+
+
+def _modeled_operation(op: dict[str, Any]) -> dict[str, Any]:
+    """`op` in the key order FastAPI serves it through its OpenAPI models."""
+    op = _ordered(op, _OPERATION_RANK)
+    body = op.get("requestBody")
+    if isinstance(body, dict):
+        body = op["requestBody"] = _ordered(body, _BODY_RANK)
+        _modeled_content(body)
+    responses = op.get("responses")
+    if isinstance(responses, dict):
+        op["responses"] = {k: _modeled_response(v) for k, v in responses.items()}
+    return op
 
 
 def _specs_of(routes: Iterable[Any] | None) -> list[OperationSpec]:
@@ -498,7 +582,9 @@ class _Builder:
             out.append(item)
         return out
 
-    def request_body(self, body: BodySpec, unique_id: str) -> dict[str, Any] | None:
+    def request_body(
+        self, body: BodySpec, unique_id: str, *, raw: bool = False
+    ) -> dict[str, Any] | None:
         fields = [
             p
             for p in body.params
@@ -508,7 +594,7 @@ class _Builder:
             return None
         if len(fields) == 1 and not body.embed:
             p = fields[0]
-            schema = self.field_schema(p, self._body_annotation(p), param=False)
+            schema = self.field_schema(p, self._body_annotation(p), param=raw)
             if "$ref" not in schema and "title" not in schema:  # FastAPI titles a nullable ref
                 schema["title"] = _title(p.name)
             required = p.required
@@ -529,12 +615,12 @@ class _Builder:
         examples = None if len(fields) != 1 else getattr(fields[0].param, "openapi_examples", None)
         if examples:
             media["examples"] = dict(examples)
-        out: dict[str, Any] = {"content": {body.media_type: media}}
-        if required:
-            out["required"] = True
+        out: dict[str, Any] = {"required": True} if required else {}
+        out["content"] = {body.media_type: media}
         return out
 
-    def operation(self, spec: OperationSpec, method: str) -> dict[str, Any]:
+    def operation(self, spec: OperationSpec, method: str, *, raw: bool = False) -> dict[str, Any]:
+        """One operation object, in FastAPI's built key order if `raw`, else in its models'."""
         # One id per route, as FastAPI: a multi-method route's methods share it.
         first = sorted(spec.methods)[0] if spec.methods else method
         default_id = _NON_WORD.sub("_", f"{spec.name}{spec.path}") + f"_{first.lower()}"
@@ -547,29 +633,30 @@ class _Builder:
         description = description.split("\f")[0].strip()
         if description:
             op["description"] = description
-        if spec.external_docs:
-            op["externalDocs"] = dict(spec.external_docs)
         op["operationId"] = spec.operation_id or unique_id
-        parameters = self.parameters(spec.params)
-        if parameters:
-            op["parameters"] = parameters
-        body = self.request_body(spec.body, unique_id) if spec.body is not None else None
-        if body is not None:
-            op["requestBody"] = body
-        has_input = bool(spec.params) or (spec.body is not None and bool(spec.body.params))
-        op["responses"] = self.responses(spec, unique_id, has_input=has_input)
-        callbacks = self.callbacks(spec)
-        if callbacks:
-            op["callbacks"] = callbacks
         if spec.deprecated:
             op["deprecated"] = True
         if spec.security:
             op["security"] = spec.security
+        parameters = self.parameters(spec.params)
+        if parameters:
+            op["parameters"] = parameters
+        if spec.body is not None:
+            body = self.request_body(spec.body, unique_id, raw=raw)
+            if body is not None:
+                op["requestBody"] = body
+        callbacks = self.callbacks(spec, raw=raw)
+        if callbacks:
+            op["callbacks"] = callbacks
+        has_input = bool(spec.params) or (spec.body is not None and bool(spec.body.params))
+        op["responses"] = self.responses(spec, unique_id, has_input=has_input, raw=raw)
+        if spec.external_docs:
+            op["externalDocs"] = dict(spec.external_docs)
         if spec.openapi_extra:
             _deep_update(op, spec.openapi_extra)
-        return op
+        return op if raw else _modeled_operation(op)
 
-    def callbacks(self, spec: OperationSpec) -> dict[str, Any] | None:
+    def callbacks(self, spec: OperationSpec, *, raw: bool = False) -> dict[str, Any] | None:
         """FastAPI's `callbacks=`: `{name: {path: {method: operation}}}` per callback route."""
         if not spec.callbacks:
             return None
@@ -578,7 +665,9 @@ class _Builder:
         out: dict[str, Any] = {}
         for callback in _callback_specs(spec):
             if callback.include_in_schema:
-                path_item = {m.lower(): self.operation(callback, m) for m in callback.methods}
+                path_item = {
+                    m.lower(): self.operation(callback, m, raw=raw) for m in callback.methods
+                }
                 out[callback.name] = {callback.path: path_item}
         return out
 
@@ -601,7 +690,9 @@ class _Builder:
             }
         return event
 
-    def responses(self, spec: OperationSpec, unique_id: str, *, has_input: bool) -> dict[str, Any]:
+    def responses(
+        self, spec: OperationSpec, unique_id: str, *, has_input: bool, raw: bool = False
+    ) -> dict[str, Any]:
         status = str(int(spec.status_code or 200))
         media = spec.response_media_type
         responses: dict[str, Any] = {}
@@ -613,7 +704,7 @@ class _Builder:
             if media == "application/json" or media.endswith("+json"):
                 schema = {}
                 if spec.response_model is not None:
-                    schema = self.schema_of(spec.response_model, output=True)
+                    schema = self.schema_of(spec.response_model, param=raw, output=True)
                     if "$ref" not in schema:  # FastAPI titles inline response schemas
                         schema = {**schema, "title": _title(f"Response_{unique_id}")}
             else:
@@ -632,8 +723,8 @@ class _Builder:
                 content = {k: dict(v) for k, v in content.items()}
                 response["content"] = content
                 entry = content.setdefault(media or "application/json", {})
-                schema = self.schema_of(model, output=True)
-                entry["schema"] = {**schema, **entry.get("schema", {})}
+                schema = self.schema_of(model, param=raw, output=True)
+                entry["schema"] = {**entry.get("schema", {}), **schema}
             try:
                 phrase: str | None = http.HTTPStatus(int(key)).phrase
             except ValueError:

@@ -287,8 +287,9 @@ class SchemaGenerator:
                 found = walk(child) or found
             return found
 
-        for annotation in annotations:
-            info = self._infos.get(annotation) if _hashable(annotation) else None
+        infos = self._infos
+        for annotation in dict.fromkeys(a for a in annotations if _hashable(a)):
+            info = infos.get(annotation)
             if info is not None:
                 walk(info)
         return seen
@@ -317,16 +318,25 @@ class SchemaGenerator:
             info = self._infos.get(annotation)
         except TypeError:
             info = None
-        if info is None:
-            try:
-                info = mi.type_info(annotation)
-            except (TypeError, ValueError):
-                return {}
         try:
+            if info is None:
+                info = mi.type_info(annotation)
             schema = self._to_schema(info, annotation, output)
-        except (TypeError, ValueError):  # an msgpack-only type, ...: any value
-            return {}
+        except (TypeError, ValueError):  # msgspec cannot take it whole (or an msgpack type)
+            return self._union_of_parts(annotation, param=param, output=output)
         return schema if param else model_order(schema)
+
+    def _union_of_parts(self, annotation: Any, *, param: bool, output: bool) -> dict[str, Any]:
+        """A union msgspec rejects (`A | B` of two dataclasses): each member on its own, as
+        pydantic does; anything else msgspec cannot describe is `{}` (any value)."""
+        if not _is_union(annotation):
+            return {}
+        members: list[dict[str, Any]] = []
+        for arg in typing.get_args(annotation):
+            schema = self._render(arg, param=param, output=output)
+            more = schema.get("anyOf") if len(schema) == 1 else None
+            members.extend(more if more is not None else [schema])
+        return {"anyOf": members}
 
     def _to_schema(self, t: Any, hint: Any, output: bool) -> dict[str, Any]:
         extra: dict[str, Any] | None = None
@@ -517,6 +527,11 @@ def _children(t: Any) -> tuple[Any, ...]:
         return (t.key_type, t.value_type)
     item = getattr(t, "item_type", None)
     return () if item is None else (item,)
+
+
+def _is_union(annotation: Any) -> bool:
+    origin = typing.get_origin(annotation)
+    return origin is typing.Union or type(annotation).__name__ == "UnionType"
 
 
 def _hashable(value: Any) -> bool:
