@@ -35,6 +35,7 @@ from fasterapi_core._plan.compile import (
 from fasterapi_core._plan.context import Context
 from fasterapi_core._plan.convert import is_class
 from fasterapi_core._plan.errors import validation_errors
+from fasterapi_core._plan.fill import dataclass_filler
 from fasterapi_core._streaming import (
     generator_caller,
     is_generator_callable,
@@ -59,6 +60,7 @@ from fasterapi_core.responses import (
     StreamingResponse,
     encode_json,
     encode_json_safe,
+    jsonable,
 )
 from fasterapi_core.sse import KEEPALIVE_COMMENT, EventSourceResponse, ServerSentEvent
 
@@ -183,8 +185,15 @@ def _is_response_class(tp: Any) -> bool:
     return is_class(tp) and issubclass(tp, Response)
 
 
-def _response_converter(model: Any) -> Callable[[Any], Any] | None:
-    """A function validating/filtering a return value against `model`, or None if not needed."""
+def _response_converter(
+    model: Any, dump_options: Mapping[str, Any] | None = None
+) -> Callable[[Any], Any] | None:
+    """A function validating/filtering a return value against `model`, or None if not needed.
+
+    `dump_options` (by_alias, include, exclude, exclude_unset/defaults/none) are pydantic's
+    serialization options: a pydantic model's value is dumped with them, as FastAPI does.
+    """
+    options = dict(dump_options or {"by_alias": True})
     if model in _PASSTHROUGH or _is_response_class(model):
         return None
     origin = typing.get_origin(model)
@@ -193,12 +202,17 @@ def _response_converter(model: Any) -> Callable[[Any], Any] | None:
         if any(_is_response_class(a) for a in args):
             return None
     if is_class(model) and hasattr(model, "model_validate") and hasattr(model, "model_fields"):
+        dump_model = model.__pydantic_serializer__.to_python
 
         def convert_pydantic(value: Any) -> Any:
-            if isinstance(value, model):
-                return value
-            if hasattr(value, "model_dump"):
-                value = value.model_dump()
+            if not isinstance(value, model):
+                if hasattr(value, "model_dump"):
+                    value = value.model_dump()
+                value = validate_model(value)
+            # By alias unless response_model_by_alias=False (FastAPI's default).
+            return dump_model(value, mode="json", **options)
+
+        def validate_model(value: Any) -> Any:
             try:
                 return model.model_validate(value, from_attributes=True)
             except Exception as exc:
@@ -227,7 +241,7 @@ def _response_converter(model: Any) -> Callable[[Any], Any] | None:
                     ]
                     raise ResponseValidationError(errors, body=value) from None
                 raise
-            return adapter.dump_python(validated, mode="json")
+            return adapter.dump_python(validated, mode="json", **options)
 
         return convert_with_pydantic
     try:
@@ -262,6 +276,15 @@ def _response_converter(model: Any) -> Callable[[Any], Any] | None:
                     validation_errors(exc, ["response"]), body=value
                 ) from None
 
+    fill = dataclass_filler(model)
+    if fill is not None:
+        # msgspec leaves a dataclass's plain defaults out of the instance (the class attribute
+        # answers reads), so the encoder would skip them: FastAPI sends every field.
+
+        def convert_and_fill(value: Any) -> Any:
+            return fill(convert_value(value))
+
+        return convert_and_fill
     return convert_value
 
 
@@ -304,6 +327,14 @@ def _prune(value: Any, *, drop_none: bool, include: Any, exclude: Any, top: bool
             _prune(v, drop_none=drop_none, include=include, exclude=exclude, top=top) for v in value
         ]
     return value
+
+
+def _holds_dataclass(model: Any) -> bool:
+    """True for a dataclass response model, or a list/set/tuple of one."""
+    args = typing.get_args(model)
+    if typing.get_origin(model) in (list, set, tuple, Sequence) and args:
+        model = args[0]
+    return is_class(model) and dataclasses.is_dataclass(model)
 
 
 def _defaults_of(model: Any) -> dict[str, Any]:
@@ -487,8 +518,29 @@ class APIRoute(BaseRoute):
         if status_code is not None and status_code in _NO_BODY:
             self.response_model = None
         self.unique_id = self.operation_id or self.generate_unique_id_function(self)
-        self._convert_response = _response_converter(self.response_model) if validate else None
-        self._pruning = bool(
+        # A pydantic model is dumped by the converter with FastAPI's options (by alias first).
+        dump_options = {
+            "by_alias": response_model_by_alias,
+            "include": response_model_include,
+            "exclude": response_model_exclude,
+            "exclude_unset": response_model_exclude_unset,
+            "exclude_defaults": response_model_exclude_defaults,
+            "exclude_none": response_model_exclude_none,
+        }
+        self._convert_response = (
+            _response_converter(self.response_model, dump_options) if validate else None
+        )
+        pydantic_model = self._convert_response is not None and contains_pydantic(
+            self.response_model
+        )
+        if self.response_model is None:
+            # As FastAPI, which runs a route's value through jsonable_encoder when there is no
+            # response model: timedelta as seconds, datetime.isoformat(), bytes as text,
+            # Decimal as a number. PERF: a route with a return annotation or response_model
+            # keeps the plain msgspec encoding, which matches pydantic's JSON mode for these
+            # (benchmarks/bench_core.py endpoints are all annotated).
+            self._convert_response = jsonable
+        self._pruning = not pydantic_model and bool(
             response_model_exclude_none
             or response_model_include is not None
             or response_model_exclude is not None
@@ -496,6 +548,11 @@ class APIRoute(BaseRoute):
             or response_model_exclude_unset
         )
         self._model_defaults = _defaults_of(self.response_model) if self._pruning else {}
+        # As FastAPI (pydantic): a dataclass keeps no record of the fields set, so
+        # response_model_exclude_unset sends them all.
+        self._exclude_unset = response_model_exclude_unset and not _holds_dataclass(
+            self.response_model
+        )
         # PERF: the default JSON path skips building a response object (benchmarks/bench_core.py::health).
         self._fast_json = self.response_class is JSONResponse
         self._status = status_code or 200
@@ -660,9 +717,11 @@ class APIRoute(BaseRoute):
             _PENDING.reset(token)
         try:
             await _finish(pending, None)
-        except Exception:
-            # The response is out: all we can do is log (FastAPI lets it reach the server).
+        except Exception as exc:
+            # The response is out: log, then let it reach the server, as FastAPI does.
             logger.exception("a dependency with yield failed after the response was sent")
+            exc.__dict__["_fasterapi_response_started"] = True
+            raise
 
     async def _read_request_body(self, plan: Plan, ctx: Context, request: Request) -> bool:
         """`_read_body` through `request` (its `body()`/`json()` may be overridden)."""
@@ -884,9 +943,13 @@ class APIRoute(BaseRoute):
         if ctx.exits:
             try:
                 await _teardown(ctx, None)
-            except Exception:
-                # The response is out: all we can do is log (FastAPI lets it reach the server).
+            except Exception as exc:
+                # The response is out: log, then let it reach the server, as FastAPI does.
                 logger.exception("a dependency with yield failed after the response was sent")
+                exc.__dict__["_fasterapi_response_started"] = True
+                if ctx.request is not None:
+                    await _close_form(ctx)
+                raise
         if ctx.request is not None:
             await _close_form(ctx)
 
@@ -1064,7 +1127,7 @@ class APIRoute(BaseRoute):
     def _prune(self, value: Any, original: Any) -> Any:
         data = msgspec.to_builtins(value, enc_hook=_to_builtins_hook)
         defaults = self._model_defaults
-        if self.response_model_exclude_unset:
+        if self._exclude_unset:
             data = _keep_set(data, original, defaults)
         if self.response_model_exclude_defaults:
             data = _drop_defaults(data, defaults)

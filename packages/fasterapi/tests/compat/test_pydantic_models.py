@@ -156,10 +156,6 @@ def test_aliases(fw):
     ]
 
 
-@pytest.mark.gap(
-    "a pydantic response_model is serialized by field name ({'item_name': ...}); FastAPI "
-    "serializes by alias by default (response_model_by_alias=True: {'itemName': ...})"
-)
 def test_response_model_by_alias(fw):
     with fw.client(build(fw)) as client:
         out = client.post("/aliased-out/", json={"itemName": "x"})
