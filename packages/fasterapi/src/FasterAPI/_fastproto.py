@@ -596,7 +596,7 @@ class LeanHttpToolsProtocol(LimitedHttpToolsProtocol):
         self._read_bytes = 0
         if self.parser.should_upgrade() and self._should_upgrade():
             return  # an upgrade has no cycle (uvicorn's order of checks)
-        cycle = self.cycle
+        cycle: _Cycle = self.cycle  # type: ignore[assignment]
         if cycle.response_complete:
             return
         cycle.more_body = False
@@ -605,7 +605,7 @@ class LeanHttpToolsProtocol(LimitedHttpToolsProtocol):
     def on_body(self, body: bytes) -> None:
         if self.parser.should_upgrade() and self._should_upgrade():
             return
-        cycle = self.cycle
+        cycle: _Cycle = self.cycle  # type: ignore[assignment]
         if cycle.response_complete:
             return
         cycle.body += body
