@@ -497,3 +497,47 @@ def test_handler_path_prunes_and_attaches_background_to_returned_responses() -> 
         assert client.get("/pruned").json() == {"name": "a"}
         assert client.get("/with-task").text == "done"
     assert ran == ["task"]
+
+
+class DocsGzipRequest(Request):
+    """FastAPI's docs version: caches in `_body`, testing `hasattr` first."""
+
+    async def body(self) -> bytes:
+        if not hasattr(self, "_body"):
+            body = await super().body()
+            if "gzip" in self.headers.getlist("Content-Encoding"):
+                body = gzip.decompress(body)
+            self._body = body
+        return self._body
+
+
+class DocsGzipRoute(APIRoute):
+    def get_route_handler(self) -> Handler:
+        original = super().get_route_handler()
+
+        async def handler(request: Request) -> Any:
+            return await original(DocsGzipRequest(request.scope, request.receive))
+
+        return handler
+
+
+def test_the_docs_gzip_request_that_tests_hasattr_body() -> None:
+    app = Faster()
+    app.router.route_class = DocsGzipRoute
+
+    @app.post("/sum")
+    async def total(numbers: list[int]) -> dict[str, int]:
+        return {"sum": sum(numbers)}
+
+    packed = gzip.compress(b"[1, 2, 3]")
+    with TestClient(app) as client:
+        zipped = client.post(
+            "/sum",
+            content=packed,
+            headers={"content-type": "application/json", "content-encoding": "gzip"},
+        )
+        plain = client.post("/sum", json=[4])
+    assert zipped.json() == {"sum": 6}
+    assert plain.json() == {"sum": 4}
+    request = Request({"type": "http", "headers": []})
+    assert not hasattr(request, "_body")
