@@ -152,3 +152,19 @@ def test_struct_response_models_keep_their_encode_names() -> None:
 
     with TestClient(app) as client:
         assert client.get("/s").json() == {"firstName": "p"}
+
+
+def test_typing_extensions_typeddict_return_annotation_filters() -> None:
+    import typing_extensions
+
+    class Movie(typing_extensions.TypedDict):
+        title: str
+
+    app = Faster()
+
+    @app.get("/movie")
+    def movie() -> Movie:
+        return {"title": "t", "secret": 1}  # type: ignore[typeddict-unknown-key]
+
+    with TestClient(app) as client:
+        assert client.get("/movie").json() == {"title": "t"}

@@ -33,7 +33,7 @@ from fasterapi_core._plan.compile import (
     run_steps,
 )
 from fasterapi_core._plan.context import Context
-from fasterapi_core._plan.convert import is_class
+from fasterapi_core._plan.convert import is_class, is_typeddict
 from fasterapi_core._plan.errors import validation_errors
 from fasterapi_core._plan.fill import dataclass_filler
 from fasterapi_core._streaming import (
@@ -291,11 +291,7 @@ def _response_converter(
 def _has_model(tp: Any) -> bool:
     """True when `tp` is, or contains, a Struct, dataclass, TypedDict or pydantic model."""
     if is_class(tp):
-        if (
-            issubclass(tp, msgspec.Struct)
-            or dataclasses.is_dataclass(tp)
-            or typing.is_typeddict(tp)
-        ):
+        if issubclass(tp, msgspec.Struct) or dataclasses.is_dataclass(tp) or is_typeddict(tp):
             return True
         return hasattr(tp, "model_validate") and hasattr(tp, "model_fields")
     return any(_has_model(arg) for arg in typing.get_args(tp))
