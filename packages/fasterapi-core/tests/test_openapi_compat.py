@@ -14,6 +14,7 @@ import msgspec
 import pytest
 from openapi_spec_validator import validate
 
+from fasterapi_core import Body, Faster, Header, Query
 from fasterapi_core._openapi.schema import SchemaGenerator, model_order
 from fasterapi_core.openapi import BodySpec, OperationSpec, ParamSpec, get_openapi
 
@@ -523,3 +524,27 @@ def test_union_msgspec_rejects_is_described_member_by_member() -> None:
     }
     assert g.schema(list[Left | Right]) == {}  # inside a container: any value
     assert set(g.components()) == {"Left", "Right"}
+
+
+@pytest.mark.filterwarnings("ignore:`example` has been deprecated")
+def test_app_header_alias_and_deprecated_example() -> None:
+    app = Faster()
+
+    @app.get("/h")
+    def h(
+        custom: Annotated[str, Header(alias="X-Custom")],
+        q: Annotated[str | None, Query(example="x")] = None,
+    ) -> int:
+        return 1
+
+    @app.post("/b")
+    def b(n: Annotated[int, Body(example=3)]) -> int:
+        return n
+
+    paths = app.openapi()["paths"]
+    params = paths["/h"]["get"]["parameters"]
+    assert params[0]["name"] == "q"
+    assert params[0]["example"] == "x"
+    assert params[1]["name"] == "X-Custom"  # as written; matched case-insensitively
+    media = paths["/b"]["post"]["requestBody"]["content"]["application/json"]
+    assert media["example"] == 3

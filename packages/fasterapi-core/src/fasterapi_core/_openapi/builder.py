@@ -12,6 +12,7 @@ import enum
 import functools
 import http
 import inspect
+import operator
 import re
 import typing
 from collections.abc import Iterable, Mapping, Sequence
@@ -21,6 +22,7 @@ import msgspec
 
 from fasterapi_core._openapi.inputs import BodySpec, OperationSpec, ParamSpec
 from fasterapi_core._openapi.schema import SchemaGenerator, model_order
+from fasterapi_core.params import Undefined
 
 __all__ = ("REF_PREFIX", "get_openapi")
 
@@ -370,6 +372,7 @@ class _Builder:
         "_needs_422",
         "_outputs",
         "_pydantic_both",
+        "_schema",
         "_security",
         "_types",
     )
@@ -382,6 +385,7 @@ class _Builder:
         self._outputs: list[Any] = []
         self._pydantic_both: frozenset[Any] = frozenset()
         self._gen = SchemaGenerator(self._hook, REF_PREFIX)
+        self._schema = self._gen.schema
 
     # -- pass 1: collect ------------------------------------------------------------------
     def collect(self, spec: OperationSpec) -> None:
@@ -458,7 +462,7 @@ class _Builder:
     def schema_of(
         self, annotation: Any, *, param: bool = False, output: bool = False
     ) -> dict[str, Any]:
-        return self._gen.schema(annotation, param=param, output=output)
+        return self._schema(annotation, param=param, output=output)
 
     # -- pass 2: render ---------------------------------------------------------------------
     def components(self) -> dict[str, Any]:
@@ -475,7 +479,14 @@ class _Builder:
             out["securitySchemes"] = self._security
         return out
 
-    def field_schema(self, p: ParamSpec, annotation: Any, *, param: bool) -> dict[str, Any]:
+    def field_schema(
+        self,
+        p: ParamSpec,
+        annotation: Any,
+        *,
+        param: bool,
+        settings: _Settings | None = None,
+    ) -> dict[str, Any]:
         """The schema of one parameter (`param`) or body field, with the Param's settings.
 
         Keys come in the order FastAPI serves them: for a parameter, pydantic's (the type's
@@ -483,26 +494,23 @@ class _Builder:
         generated title); for a body field, the model order (`schema.model_order`).
         """
         schema = dict(self.schema_of(annotation, param=param))
-        info = p.param
         title = None
-        description = deprecated = examples = extra = None
-        if info is not None:
-            title = self._apply_constraints(schema, info)
-            get = getattr
-            description = get(info, "description", None)
-            deprecated = get(info, "deprecated", None)
-            examples = get(info, "examples", None)
-            extra = get(info, "json_schema_extra", None)
-        if title:
-            schema["title"] = title
-        if description:
-            schema["description"] = description
-        if deprecated:
-            schema["deprecated"] = True
-        if examples is not None:
-            schema["examples"] = list(examples)
-        if isinstance(extra, Mapping):
-            schema.update(extra)
+        if p.param is not None:
+            s = settings or _settings(p.param)
+            if s[:9].count(None) != 9:  # PERF: most parameters have no constraint
+                _apply_constraints(schema, s)
+            title = s.title
+            if title:
+                schema["title"] = title
+            if s.description:
+                schema["description"] = s.description
+            if s.deprecated:
+                schema["deprecated"] = True
+            if s.examples is not None:
+                schema["examples"] = list(s.examples)
+            extra = s.json_schema_extra
+            if extra is not None and isinstance(extra, Mapping):
+                schema.update(extra)
         if not p.required and p.default is not None and p.default is not Ellipsis:
             ok, value = _jsonable(p.default)
             if ok and value is not None:
@@ -515,41 +523,6 @@ class _Builder:
             schema["title"] = _title(p.name)
         return model_order(schema)
 
-    @staticmethod
-    def _apply_constraints(schema: dict[str, Any], param: Any) -> str | None:
-        """Copy the Param's value constraints into `schema`; return its explicit title, if any.
-
-        As pydantic does, the constraints of an optional field go inside the non-null branch
-        of its `anyOf`.
-        """
-        get = getattr
-        target = schema
-        members = schema.get("anyOf")
-        if members is not None:
-            others = [i for i, m in enumerate(members) if m != _NULL]
-            if len(others) == 1 and len(members) == 2 and "$ref" not in members[others[0]]:
-                members = list(members)
-                target = members[others[0]] = dict(members[others[0]])
-                schema["anyOf"] = members
-        is_array = target.get("type") == "array"
-        for attr, key in (
-            ("multiple_of", "multipleOf"),
-            ("le", "maximum"),
-            ("ge", "minimum"),
-            ("lt", "exclusiveMaximum"),
-            ("gt", "exclusiveMinimum"),
-            ("min_length", "minItems" if is_array else "minLength"),
-            ("max_length", "maxItems" if is_array else "maxLength"),
-        ):
-            value = get(param, attr, None)
-            if value is not None:
-                target[key] = value
-        pattern = get(param, "pattern", None) or get(param, "regex", None)
-        if pattern is not None:
-            target["pattern"] = pattern if isinstance(pattern, str) else pattern.pattern
-        title: str | None = get(param, "title", None)
-        return title
-
     def parameters(self, params: Sequence[ParamSpec]) -> list[dict[str, Any]]:
         seen: set[tuple[str, str]] = set()
         out: list[dict[str, Any]] = []
@@ -557,8 +530,9 @@ class _Builder:
         if order != sorted(order):  # most routes declare path params first already
             params = [p for _, _, p in sorted(zip(order, range(len(order)), params, strict=True))]
         for p in params:
-            param = p.param
-            if param is not None and getattr(param, "include_in_schema", True) is False:
+            info = p.param
+            s = None if info is None else _settings(info)
+            if s is not None and s.include_in_schema is False:
                 continue
             key = (p.name, p.location)
             if key in seen or p.location == "body":
@@ -568,16 +542,16 @@ class _Builder:
                 "name": p.name,
                 "in": p.location,
                 "required": True if p.location == "path" else p.required,
-                "schema": self.field_schema(p, p.annotation, param=True),
+                "schema": self.field_schema(p, p.annotation, param=True, settings=s),
             }
-            if param is not None:
-                description = getattr(param, "description", None)
-                if description:
-                    item["description"] = description
-                examples = getattr(param, "openapi_examples", None)
-                if examples:
-                    item["examples"] = dict(examples)
-                if getattr(param, "deprecated", None):
+            if s is not None:
+                if s.description:
+                    item["description"] = s.description
+                if s.openapi_examples:
+                    item["examples"] = dict(s.openapi_examples)
+                else:
+                    _add_example(item, s.example)
+                if s.deprecated:
                     item["deprecated"] = True
             out.append(item)
         return out
@@ -612,9 +586,13 @@ class _Builder:
             schema = {"$ref": REF_PREFIX + name}
             required = bool(needed)
         media: dict[str, Any] = {"schema": schema}
-        examples = None if len(fields) != 1 else getattr(fields[0].param, "openapi_examples", None)
-        if examples:
-            media["examples"] = dict(examples)
+        if len(fields) == 1 and not body.embed:  # the field is the body: its examples too
+            info = fields[0].param
+            examples = getattr(info, "openapi_examples", None)
+            if examples:
+                media["examples"] = dict(examples)
+            elif info is not None:
+                _add_example(media, _settings(info).example)
         out: dict[str, Any] = {"required": True} if required else {}
         out["content"] = {body.media_type: media}
         return out
@@ -622,17 +600,21 @@ class _Builder:
     def operation(self, spec: OperationSpec, method: str, *, raw: bool = False) -> dict[str, Any]:
         """One operation object, in FastAPI's built key order if `raw`, else in its models'."""
         # One id per route, as FastAPI: a multi-method route's methods share it.
-        first = sorted(spec.methods)[0] if spec.methods else method
-        default_id = _NON_WORD.sub("_", f"{spec.name}{spec.path}") + f"_{first.lower()}"
-        unique_id = spec.unique_id or default_id
+        unique_id = spec.unique_id
+        if not unique_id:
+            first = sorted(spec.methods)[0] if spec.methods else method
+            unique_id = _NON_WORD.sub("_", f"{spec.name}{spec.path}") + f"_{first.lower()}"
         op: dict[str, Any] = {}
         if spec.tags:
             op["tags"] = [t.value if isinstance(t, enum.Enum) else t for t in spec.tags]
         op["summary"] = spec.summary or _title(spec.name)
-        description = spec.description or inspect.cleandoc(spec.docstring or "")
-        description = description.split("\f")[0].strip()
+        description = spec.description or (
+            inspect.cleandoc(spec.docstring) if spec.docstring else ""
+        )
         if description:
-            op["description"] = description
+            description = description.split("\f")[0].strip()
+            if description:
+                op["description"] = description
         op["operationId"] = spec.operation_id or unique_id
         if spec.deprecated:
             op["deprecated"] = True
@@ -732,7 +714,12 @@ class _Builder:
             description = response.get("description") or target.get("description") or phrase
             _deep_update(target, response)
             target["description"] = description or "Additional Response"
-        if has_input and not any(k in responses for k in ("422", "4XX", "default")):
+        if (
+            has_input
+            and "422" not in responses
+            and "4XX" not in responses
+            and ("default" not in responses)
+        ):
             responses["422"] = _response_422()
             self._needs_422 = True
         return responses
@@ -749,6 +736,84 @@ def _sse_event_schema() -> dict[str, Any]:
             "retry": {"type": "integer", "minimum": 0},
         },
     }
+
+
+class _Settings(typing.NamedTuple):
+    """The documented settings of a Param (FastAPI's attribute names)."""
+
+    multiple_of: Any
+    le: Any
+    ge: Any
+    lt: Any
+    gt: Any
+    min_length: Any
+    max_length: Any
+    pattern: Any
+    regex: Any
+    title: Any
+    description: Any
+    deprecated: Any
+    examples: Any
+    json_schema_extra: Any
+    include_in_schema: Any
+    openapi_examples: Any
+    example: Any
+
+
+_NO_EXAMPLE = object()
+_SETTING_DEFAULTS = {"include_in_schema": True, "example": _NO_EXAMPLE}
+# PERF: one C-level read of every setting per parameter instead of ~18 getattr calls
+# (benchmarks/bench_openapi.py); objects lacking some attribute take the slow path.
+_read_settings = operator.attrgetter(*_Settings._fields)
+
+
+_as_settings = tuple.__new__  # a NamedTuple from a ready tuple, without its Python __new__
+
+
+def _settings(info: Any) -> _Settings:
+    try:
+        values = _read_settings(info)
+    except AttributeError:
+        values = tuple(getattr(info, n, _SETTING_DEFAULTS.get(n)) for n in _Settings._fields)
+    return _as_settings(_Settings, values)
+
+
+def _apply_constraints(schema: dict[str, Any], s: _Settings) -> None:
+    """Copy a Param's value constraints into `schema`, in pydantic's order.
+
+    As pydantic does, the constraints of an optional field go inside the non-null branch of
+    its `anyOf`.
+    """
+    target = schema
+    members = schema.get("anyOf")
+    if members is not None:
+        others = [i for i, m in enumerate(members) if m != _NULL]
+        if len(others) == 1 and len(members) == 2 and "$ref" not in members[others[0]]:
+            members = list(members)
+            target = members[others[0]] = dict(members[others[0]])
+            schema["anyOf"] = members
+    is_array = target.get("type") == "array"
+    for value, key in (
+        (s.multiple_of, "multipleOf"),
+        (s.le, "maximum"),
+        (s.ge, "minimum"),
+        (s.lt, "exclusiveMaximum"),
+        (s.gt, "exclusiveMinimum"),
+        (s.min_length, "minItems" if is_array else "minLength"),
+        (s.max_length, "maxItems" if is_array else "maxLength"),
+    ):
+        if value is not None:
+            target[key] = value
+    pattern = s.pattern or s.regex
+    if pattern is not None:
+        target["pattern"] = pattern if isinstance(pattern, str) else pattern.pattern
+
+
+def _add_example(target: dict[str, Any], example: Any) -> None:
+    """The deprecated `example=` of a Param, as FastAPI still writes it (`"example": ...`)."""
+    if example is not _NO_EXAMPLE and example is not Undefined:
+        ok, value = _jsonable(example)
+        target["example"] = value if ok else example
 
 
 def _callback_specs(spec: OperationSpec) -> Sequence[OperationSpec]:

@@ -15,8 +15,6 @@ if TYPE_CHECKING:
 
 def route_operation_spec(route: APIRoute) -> OperationSpec:
     """`route` as an `OperationSpec` for the OpenAPI builder."""
-    from fasterapi_core.routing import generate_unique_id
-
     plan = route.plan
     params: list[Any] = []
     seen: set[tuple[str, str]] = set()
@@ -29,7 +27,7 @@ def route_operation_spec(route: APIRoute) -> OperationSpec:
         seen.add(key)
         params.append(
             ParamSpec(
-                name=field.alias,
+                name=_header_name(field) if field.location == "header" else field.alias,
                 location=field.location,  # type: ignore[arg-type]
                 annotation=field.annotation,
                 required=field.required,
@@ -76,9 +74,7 @@ def route_operation_spec(route: APIRoute) -> OperationSpec:
         tags=list(route.tags),
         deprecated=route.deprecated,
         operation_id=route.operation_id,
-        unique_id=route.unique_id
-        if route.generate_unique_id_function is not generate_unique_id
-        else None,
+        unique_id=route.unique_id,
         status_code=route.status_code or class_status(route.response_class),
         response_model=route.response_model,
         response_media_type=media_type,
@@ -90,10 +86,19 @@ def route_operation_spec(route: APIRoute) -> OperationSpec:
         body=body,
         security=security or None,
         security_schemes=schemes or None,
-        callbacks=_callbacks(route),
+        callbacks=_callbacks(route) if route.callbacks else None,
         stream_media_type=_stream_media_type(route),
         stream_item=getattr(route, "stream_item_type", None),
     )
+
+
+def _header_name(field: Any) -> str:
+    """A header's name in the document: its explicit alias as written ("X-Custom"), though
+    it is matched case-insensitively ("x-custom")."""
+    alias = getattr(field.info, "alias", None)
+    if isinstance(alias, str) and alias.lower() == field.alias:
+        return alias
+    return str(field.alias)
 
 
 def _stream_media_type(route: APIRoute) -> str | None:
