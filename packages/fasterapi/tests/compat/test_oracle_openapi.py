@@ -48,10 +48,7 @@ CASES = {
     ("test_background_tasks", "build"): None,
     ("test_websockets", "build"): None,
     ("test_testing", "build"): None,
-    (
-        "test_streaming",
-        "build",
-    ): "a yielding path operation is documented as application/json; FastAPI documents application/jsonl with itemSchema",
+    ("test_streaming", "build"): None,
     ("test_middleware", "build_timing"): None,
     ("test_middleware", "build_cors"): None,
     ("test_wsgi", "build"): None,
