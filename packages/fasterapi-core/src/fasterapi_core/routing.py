@@ -731,7 +731,7 @@ class APIRoute(BaseRoute):
             body = await request.body()
         except ClientDisconnect:
             return False
-        content_type = _last_content_type(request.scope)
+        content_type = _first_content_type(request.scope)
         if body and type(request).json is not Request.json and _is_json_type(content_type):
             # A Request subclass decoding its own JSON: validate what it gives.
             body = msgspec.json.encode(await request.json())
@@ -992,7 +992,8 @@ class APIRoute(BaseRoute):
         length: bytes | None = None
         for key, value in scope["headers"]:
             if key == b"content-type":
-                content_type = value
+                if content_type is None:  # the first one, as FastAPI's request.headers.get()
+                    content_type = value
             elif key == _CONTENT_LENGTH:
                 length = value
         limit = self.max_body_size
@@ -1167,12 +1168,12 @@ def _is_json_type(content_type: bytes | None) -> bool:
     return media.startswith(b"application/") and media.endswith(b"+json")
 
 
-def _last_content_type(scope: Mapping[str, Any]) -> bytes | None:
-    content_type: bytes | None = None
+def _first_content_type(scope: Mapping[str, Any]) -> bytes | None:
     for key, value in scope.get("headers", ()):
         if key == b"content-type":
-            content_type = value
-    return content_type
+            value_: bytes = value
+            return value_
+    return None
 
 
 # The contexts a custom route class's handler ran, finished once its response is sent.
