@@ -8,13 +8,14 @@ import decimal
 import enum
 import http
 import json
+from collections.abc import AsyncIterator
 from typing import Annotated, Any, Generic, Literal, NamedTuple, TypedDict, TypeVar
 
 import msgspec
 import pytest
 from openapi_spec_validator import validate
 
-from fasterapi_core import Body, Faster, Header, Query
+from fasterapi_core import Body, EventSourceResponse, Faster, FasterRouter, Header, Query
 from fasterapi_core._openapi.schema import SchemaGenerator, model_order
 from fasterapi_core.openapi import BodySpec, OperationSpec, ParamSpec, get_openapi
 
@@ -548,3 +549,44 @@ def test_app_header_alias_and_deprecated_example() -> None:
     assert params[1]["name"] == "X-Custom"  # as written; matched case-insensitively
     media = paths["/b"]["post"]["requestBody"]["content"]["application/json"]
     assert media["example"] == 3
+
+
+async def _items() -> AsyncIterator[Point]:
+    yield Point()
+
+
+def test_app_streams_and_callbacks_are_documented() -> None:
+    app = Faster()
+    callbacks = FasterRouter()
+
+    @callbacks.post("{$callback_url}/done")
+    def done(body: Point) -> None: ...
+
+    @app.post("/jobs", callbacks=callbacks.routes)
+    def jobs(callback_url: str, x_trace: Annotated[str | None, Header()] = None) -> int:
+        return 1
+
+    @app.get("/lines")
+    async def lines() -> AsyncIterator[Point]:
+        async for item in _items():
+            yield item
+
+    @app.get("/events", response_class=EventSourceResponse)
+    async def events() -> AsyncIterator[Point]:
+        async for item in _items():
+            yield item
+
+    paths = app.openapi()["paths"]
+    job = paths["/jobs"]["post"]
+    assert [p["name"] for p in job["parameters"]] == ["callback_url", "x-trace"]
+    callback = job["callbacks"]["done"]["{$callback_url}/done"]["post"]
+    assert callback["requestBody"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Point"
+    }
+    assert paths["/lines"]["get"]["responses"]["200"]["content"] == {
+        "application/jsonl": {"itemSchema": {"$ref": "#/components/schemas/Point"}}
+    }
+    event = paths["/events"]["get"]["responses"]["200"]["content"]["text/event-stream"]
+    assert event["itemSchema"]["properties"]["data"]["contentSchema"] == {
+        "$ref": "#/components/schemas/Point"
+    }
