@@ -326,6 +326,24 @@ def test_non_json_body_reaches_a_str_body_and_embedded_fields_are_missing() -> N
         assert empty.json()["detail"][0]["type"] == "missing"
 
 
+def test_non_json_body_reaches_a_bytes_body_as_is() -> None:
+    app = Faster()
+
+    @app.post("/upload")
+    async def upload(data: Annotated[bytes | None, Body()] = None) -> dict[str, Any]:
+        return {"size": None if data is None else len(data)}
+
+    with TestClient(app) as client:
+        octets = client.post(
+            "/upload", content=b"\x00\xff", headers={"content-type": "application/octet-stream"}
+        )
+        bare = client.post("/upload", content=b"abc")
+        nothing = client.post("/upload")
+    assert octets.json() == {"size": 2}
+    assert bare.json() == {"size": 3}
+    assert nothing.json() == {"size": None}
+
+
 def test_dataclass_and_typeddict(client: TestClient) -> None:
     assert client.post("/point", json={"x": 1, "y": 2}).json() == {"sum": 3}
     assert client.post("/point", json={"x": 1}).json()["detail"][0]["loc"] == ["body", "y"]

@@ -33,7 +33,7 @@ from fasterapi_core._plan.compile import (
     run_steps,
 )
 from fasterapi_core._plan.context import Context
-from fasterapi_core._plan.convert import is_class, is_typeddict
+from fasterapi_core._plan.convert import is_class, is_typeddict, strip_optional
 from fasterapi_core._plan.errors import validation_errors
 from fasterapi_core._plan.fill import dataclass_filler
 from fasterapi_core._streaming import (
@@ -602,6 +602,17 @@ class APIRoute(BaseRoute):
         self._direct = plain and not step.args and plan.body is None
         self._single = plain and bool(step.args)
         self._body_plan = plan.body
+        # A lone `bytes` body takes the raw bytes of a non-JSON body, as in FastAPI.
+        self._bytes_body: str | None = None
+        body = plan.body
+        if (
+            body is not None
+            and body.kind == "json"
+            and not body.embed
+            and len(body.fields) == 1
+            and strip_optional(body.fields[0].annotation) is bytes
+        ):
+            self._bytes_body = body.fields[0].name
         self._args = step.args
         self._direct_async = step.kind == ASYNC
         self._starter = generate_starter(step) if self._single and step.kind == ASYNC else None
@@ -1039,6 +1050,9 @@ class APIRoute(BaseRoute):
         ctx.raw_body = body
         # PERF: the exact usual header is compared first (benchmarks/bench_core.py::body).
         if body and content_type != b"application/json" and not _is_json_type(content_type):
+            if self._bytes_body is not None:
+                ctx.body_values[self._bytes_body] = body
+                return
             # FastAPI (strict_content_type) does not parse it: the raw text is what gets
             # validated, so a model answers 422 with the text as `input`, and the handler
             # never runs on a cross-site `text/plain` or form post. A JSON string of the text
