@@ -181,7 +181,9 @@ def _path_items(
     grouped: dict[str, list[OperationSpec]] = {}
     for spec in specs:
         if spec.include_in_schema:
-            key = _CONVERTER.sub(r"{\1}", spec.path) if templates else spec.path
+            key = spec.path
+            if templates and ":" in key:  # `{id:int}` -> `{id}`
+                key = _CONVERTER.sub(r"{\1}", key)
             grouped.setdefault(key, []).append(spec)
     items: dict[str, dict[str, Any]] = {}
     for key, group in grouped.items():
