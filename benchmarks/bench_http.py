@@ -3,7 +3,7 @@ raw ASGI, each on its server.
 
     python benchmarks/bench_http.py [--quick] [--seconds S] [--rounds N]
 
-Six servers run the standard workload of `bench_core.py` (same apps, imported from there)
+Eight servers run the standard workload of `bench_core.py` (same apps, imported from there)
 on 127.0.0.1, each pinned to the first core; the load generator runs on the second core:
 
     FasterAPI/uvicorn       `fasterapi run` (our CLI: uvicorn + uvloop + httptools, 1 worker)
@@ -11,7 +11,12 @@ on 127.0.0.1, each pinned to the first core; the load generator runs on the seco
     FastAPI/uvicorn         FastAPI on uvicorn with uvloop + httptools, 1 worker (the reference)
     BlackSheep/uvicorn      BlackSheep on the same uvicorn
     faster-api-web/uvicorn  faster-api-web on the same uvicorn (only with $FASTER_API_WEB_PATH)
-    raw/uvicorn             the hand-written raw ASGI app on the same uvicorn (the limit)
+    raw/uvicorn             the hand-written raw ASGI app on the same plain uvicorn
+    raw/fasterapi-run       the raw app served by `fasterapi run` (the limit for FasterAPI/uvicorn)
+    raw/fasterapi-granian   the raw app served by `fasterapi run --server granian`
+
+The "/ raw same server" ratios compare each FasterAPI server with the raw app on that very
+server, as the issue asks; raw/uvicorn shows what `fasterapi run`'s own protocol saves.
 
 (Starlette and Litestar are measured in process only, by `bench_core.py`.)
 
@@ -48,6 +53,12 @@ from bench_core import ENDPOINTS
 REFERENCE = "FastAPI/uvicorn"
 LIMIT = "raw/uvicorn"
 OURS = ("FasterAPI/uvicorn", "FasterAPI/granian")
+# The issue's "raw ASGI app on the same server": the raw app served by `fasterapi run` itself
+# (same protocol, same flags), so the ratio shows what the framework costs on that server.
+SAME_SERVER_RAW = {
+    "FasterAPI/uvicorn": "raw/fasterapi-run",
+    "FasterAPI/granian": "raw/fasterapi-granian",
+}
 CONNECTIONS = 64
 SWEEP = (10, 100, 1000)
 
@@ -61,6 +72,8 @@ def server_specs() -> list[tuple[str, list[str], int]]:
         ("BlackSheep/uvicorn", lambda p: uvicorn_cmd("blacksheep", p)),
         ("faster-api-web/uvicorn", lambda p: uvicorn_cmd("faster_api_web", p)),
         (LIMIT, lambda p: uvicorn_cmd("raw", p)),
+        ("raw/fasterapi-run", lambda p: fasterapi_cmd("raw", p)),
+        ("raw/fasterapi-granian", lambda p: fasterapi_cmd("raw", p, server="granian")),
     ):
         if name.startswith("faster-api-web") and faster_api_web_path() is None:
             print(f"skipping {name}: FASTER_API_WEB_PATH is not set", file=sys.stderr)
@@ -210,7 +223,13 @@ def main() -> int:
         f"round(s) of {seconds:g} s per cell (ratios: median of the per-round ratios); Python {sys.version.split()[0]}\n"
     )
     ours = [n for n in OURS if n in servers]
-    ratio_cols = [f"{n} / {base}" for n in ours for base in ("FastAPI", "raw")]
+
+    def same_server_raw(name: str) -> str:
+        """The raw app on `name`'s own server when it ran, else the raw app on plain uvicorn."""
+        raw = SAME_SERVER_RAW[name]
+        return raw if raw in servers else LIMIT
+
+    ratio_cols = [f"{n} / {base}" for n in ours for base in ("FastAPI", "raw same server")]
     print("| endpoint | " + " | ".join(names + ratio_cols) + " |")
     print("|---|" + "---:|" * (len(names) + len(ratio_cols)))
     ratios: dict[str, list[float]] = {c: [] for c in ratio_cols}
@@ -224,7 +243,7 @@ def main() -> int:
         ]
         for col in ratio_cols:
             n, _, base = col.partition(" / ")
-            r = ratio(n, REFERENCE if base == "FastAPI" else LIMIT, endpoint)
+            r = ratio(n, REFERENCE if base == "FastAPI" else same_server_raw(n), endpoint)
             cells.append("-" if r is None else f"{r:.2f}x")
             if r is not None:
                 ratios[col].append(r)
@@ -237,7 +256,7 @@ def main() -> int:
         "processes during the same cells; lower is better). Less sensitive than requests/s "
         "to other processes taking the server's core; ratios above 1 favour FasterAPI.\n"
     )
-    cpu_cols = [f"{base} / {n}" for n in ours for base in ("FastAPI", "raw")]
+    cpu_cols = [f"{base} / {n}" for n in ours for base in ("FastAPI", "raw same server")]
     print("| endpoint | " + " | ".join(names + cpu_cols) + " |")
     print("|---|" + "---:|" * (len(names) + len(cpu_cols)))
     cpu_ratios: dict[str, list[float]] = {c: [] for c in cpu_cols}
@@ -251,7 +270,7 @@ def main() -> int:
         for col in cpu_cols:
             base, _, n = col.partition(" / ")
             r = paired_ratio(
-                results.get((REFERENCE if base == "FastAPI" else LIMIT, endpoint)),
+                results.get((REFERENCE if base == "FastAPI" else same_server_raw(n), endpoint)),
                 results.get((n, endpoint)),
                 lambda x: x.cpu_us,
             )
