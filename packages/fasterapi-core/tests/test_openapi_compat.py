@@ -590,3 +590,24 @@ def test_app_streams_and_callbacks_are_documented() -> None:
     assert event["itemSchema"]["properties"]["data"]["contentSchema"] == {
         "$ref": "#/components/schemas/Point"
     }
+
+
+def test_without_separate_schemas_the_input_schema_is_used_everywhere() -> None:
+    spec = OperationSpec(
+        "/p",
+        ["POST"],
+        "p",
+        body=BodySpec([ParamSpec("priced", "body", Priced)]),
+        response_model=Priced,
+    )
+    out = get_openapi(
+        title="T", version="1", operations=[spec], separate_input_output_schemas=False
+    )
+    schemas = out["components"]["schemas"]
+    assert "Priced-Input" not in schemas
+    assert schemas["Priced"]["properties"]["price"]["anyOf"] == [
+        {"type": "number"},
+        {"type": "string"},
+    ]
+    response = out["paths"]["/p"]["post"]["responses"]["200"]["content"]["application/json"]
+    assert response["schema"] == {"$ref": "#/components/schemas/Priced"}

@@ -124,17 +124,17 @@ def get_openapi(
         terms_of_service: `info.termsOfService`.
         contact: `info.contact`.
         license_info: `info.license`.
-        separate_input_output_schemas: Accepted for FastAPI compatibility. msgspec describes
-            a type the same way for input and output, so there is never an `-Input`/`-Output` pair.
+        separate_input_output_schemas: As in FastAPI: True describes response values as they
+            are sent (a `Decimal` is a string) and names a class whose two schemas differ
+            `<Name>-Input` / `<Name>-Output`; False uses the input schema everywhere.
         external_docs: The top-level `externalDocs` object.
 
     Returns:
         The document: paths, components (sorted by name), tags, servers, webhooks.
     """
-    del separate_input_output_schemas
     specs = [*(operations or ()), *_specs_of(routes)]
     hook_specs = _specs_of(webhooks)
-    builder = _Builder()
+    builder = _Builder(separate=separate_input_output_schemas)
     for spec in (*specs, *hook_specs):
         builder.collect(spec)
     builder.resolve()
@@ -376,10 +376,12 @@ class _Builder:
         "_pydantic_both",
         "_schema",
         "_security",
+        "_separate",
         "_types",
     )
 
-    def __init__(self) -> None:
+    def __init__(self, *, separate: bool = True) -> None:
+        self._separate = separate
         self._extra_components: dict[str, Any] = {}
         self._needs_422 = False
         self._security: dict[str, Any] = {}
@@ -415,7 +417,8 @@ class _Builder:
         """Inspect every collected type at once (see `SchemaGenerator.prepare`) and plan the
         `-Input`/`-Output` component pairs (`SchemaGenerator.split`)."""
         self._gen.prepare([*self._types, *self._outputs])
-        self._pydantic_both = self._gen.split(self._types, self._outputs)
+        if self._separate:
+            self._pydantic_both = self._gen.split(self._types, self._outputs)
         self._types, self._outputs = [], []
 
     @staticmethod
@@ -464,7 +467,7 @@ class _Builder:
     def schema_of(
         self, annotation: Any, *, param: bool = False, output: bool = False
     ) -> dict[str, Any]:
-        return self._schema(annotation, param=param, output=output)
+        return self._schema(annotation, param=param, output=output and self._separate)
 
     # -- pass 2: render ---------------------------------------------------------------------
     def components(self) -> dict[str, Any]:
