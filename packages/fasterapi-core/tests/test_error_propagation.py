@@ -219,7 +219,7 @@ def test_failing_exception_handler_reraises_its_own_error() -> None:
 # --- a handler registered for starlette.exceptions.HTTPException -----------------------------
 
 
-def starlette_like_http_exception() -> type[Exception]:
+def starlette_like_http_exception() -> Any:
     """A class named as Starlette's HTTPException (core never imports Starlette)."""
 
     class HTTPExceptionLike(Exception):
