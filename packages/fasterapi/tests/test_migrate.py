@@ -34,6 +34,15 @@ REWRITES: list[tuple[str, str, str]] = [
     ),
     ("from-star", "from fastapi import *\n", "from FasterAPI import *\n"),
     (
+        "sse-and-wsgi",
+        "from fastapi.sse import EventSourceResponse, ServerSentEvent\n"
+        "from fastapi.middleware.wsgi import WSGIMiddleware\n"
+        "from starlette.middleware.wsgi import WSGIMiddleware as W\n",
+        "from FasterAPI.sse import EventSourceResponse, ServerSentEvent\n"
+        "from FasterAPI.middleware.wsgi import WSGIMiddleware\n"
+        "from FasterAPI.middleware.wsgi import WSGIMiddleware as W\n",
+    ),
+    (
         "from-alias",
         "from fastapi import FastAPI as App, status as st\n",
         "from FasterAPI import FastAPI as App, status as st\n",

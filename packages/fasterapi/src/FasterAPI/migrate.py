@@ -120,6 +120,7 @@ MODULE_MAP: Final[dict[str, Target]] = {
     "fastapi.middleware.gzip": Target("FasterAPI.middleware.gzip"),
     "fastapi.middleware.httpsredirect": Target("FasterAPI.middleware.httpsredirect"),
     "fastapi.middleware.trustedhost": Target("FasterAPI.middleware.trustedhost"),
+    "fastapi.middleware.wsgi": Target("FasterAPI.middleware.wsgi"),
     "fastapi.openapi": Target("FasterAPI.openapi"),
     "fastapi.openapi.docs": Target("FasterAPI.openapi.docs"),
     "fastapi.openapi.utils": Target("FasterAPI.openapi.utils"),
@@ -129,6 +130,7 @@ MODULE_MAP: Final[dict[str, Target]] = {
     "fastapi.responses": Target("FasterAPI.responses"),
     "fastapi.routing": Target("FasterAPI.routing"),
     "fastapi.security": Target("FasterAPI.security"),
+    "fastapi.sse": Target("FasterAPI.sse"),
     "fastapi.staticfiles": Target("FasterAPI.staticfiles"),
     "fastapi.status": Target("FasterAPI.status"),
     "fastapi.templating": Target("FasterAPI.templating"),
@@ -175,6 +177,7 @@ MODULE_MAP: Final[dict[str, Target]] = {
     "starlette.middleware.trustedhost": Target(
         "FasterAPI.middleware.trustedhost", _only("TrustedHostMiddleware")
     ),
+    "starlette.middleware.wsgi": Target("FasterAPI.middleware.wsgi", _only("WSGIMiddleware")),
     "starlette.requests": Target(
         "FasterAPI.requests", _only("ClientDisconnect", "HTTPConnection", "Request")
     ),
