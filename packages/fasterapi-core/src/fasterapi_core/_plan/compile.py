@@ -33,6 +33,7 @@ from fasterapi_core._plan.errors import (
     all_field_errors,
     json_invalid,
     object_type_error,
+    pydantic_errors,
     validation_errors,
 )
 from fasterapi_core._plan.fill import dataclass_filler
@@ -662,28 +663,6 @@ def _model_decoder(tp: Any) -> tuple[Callable[[bytes], Any], Callable[[Any], Any
     return decoder.decode, convert
 
 
-def _pydantic_errors(exc: Exception, prefix: list[Any]) -> list[dict[str, Any]]:
-    errors = []
-    for err in exc.errors(include_url=False):  # type: ignore[attr-defined]
-        item = {
-            "type": err["type"],
-            "loc": [*prefix, *err["loc"]],
-            "msg": err["msg"],
-            "input": err.get("input"),
-        }
-        if "ctx" in err:
-            item["ctx"] = {
-                k: (v if isinstance(v, (str, int, float, bool)) or v is None else str(v))
-                for k, v in err["ctx"].items()
-            }
-        errors.append(item)
-    return errors
-
-
-def _is_validation_error(exc: Exception) -> bool:
-    return type(exc).__name__ == "ValidationError" and hasattr(exc, "errors")
-
-
 def _json_body_plan(fields: list[Field], embed: bool) -> BodyPlan:
     if not embed:
         (field,) = fields
@@ -726,10 +705,11 @@ def _json_body_plan(fields: list[Field], embed: bool) -> BodyPlan:
             except (msgspec.DecodeError, RecursionError, UnicodeDecodeError) as exc:
                 raise RequestValidationError([json_invalid(body, exc)], body=None) from None
             except Exception as exc:
-                if _is_validation_error(exc):
-                    ctx.body_errors.extend(_pydantic_errors(exc, ["body"]))
-                    return
-                raise
+                errors = pydantic_errors(exc, ["body"])
+                if errors is None:
+                    raise
+                ctx.body_errors.extend(errors)
+                return
             if check is not None:
                 try:
                     check(value)
@@ -799,10 +779,11 @@ def _json_body_plan(fields: list[Field], embed: bool) -> BodyPlan:
                 ctx.body_errors.extend(validation_errors(exc, ["body", alias], raw, annotation))
                 continue
             except Exception as exc:
-                if _is_validation_error(exc):
-                    ctx.body_errors.extend(_pydantic_errors(exc, ["body", alias]))
-                    continue
-                raise
+                errors = pydantic_errors(exc, ["body", alias])
+                if errors is None:
+                    raise
+                ctx.body_errors.extend(errors)
+                continue
             if check is not None:
                 try:
                     check(value)

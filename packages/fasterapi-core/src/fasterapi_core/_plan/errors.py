@@ -481,6 +481,29 @@ def object_type_error(model: Any, data: Any, prefix: list[Any]) -> dict[str, Any
     return None
 
 
+def pydantic_errors(exc: Exception, prefix: list[Any]) -> list[dict[str, Any]] | None:
+    """FastAPI's error dicts for a pydantic `ValidationError`, each at `prefix` + its own loc
+    (`ctx` values that are not plain JSON scalars as text). None when `exc` is anything else."""
+    errors = getattr(exc, "errors", None)
+    if type(exc).__name__ != "ValidationError" or errors is None:
+        return None
+    out = []
+    for err in errors(include_url=False):
+        item = {
+            "type": err["type"],
+            "loc": [*prefix, *err["loc"]],
+            "msg": err["msg"],
+            "input": err.get("input"),
+        }
+        if "ctx" in err:
+            item["ctx"] = {
+                k: (v if isinstance(v, (str, int, float, bool)) or v is None else str(v))
+                for k, v in err["ctx"].items()
+            }
+        out.append(item)
+    return out
+
+
 _BYTE_POS = re.compile(r"\(byte (\d+)\)")
 
 

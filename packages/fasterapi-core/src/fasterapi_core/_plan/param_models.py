@@ -27,7 +27,7 @@ from fasterapi_core._plan.convert import (
     make_converter,
     strip_optional,
 )
-from fasterapi_core._plan.errors import all_field_errors, validation_errors
+from fasterapi_core._plan.errors import all_field_errors, pydantic_errors, validation_errors
 from fasterapi_core._plan.fill import dataclass_filler
 from fasterapi_core.params import CookieInfo, HeaderInfo, ParamInfo, QueryInfo, Undefined
 
@@ -212,10 +212,10 @@ def _validator(
             try:
                 return validate(values), []
             except Exception as exc:
-                errors = getattr(exc, "errors", None)
-                if type(exc).__name__ != "ValidationError" or errors is None:
+                errors = pydantic_errors(exc, location)
+                if errors is None:
                     raise
-                return None, _pydantic_errors(errors(include_url=False), location)
+                return None, errors
 
         return validate_pydantic
 
@@ -301,24 +301,6 @@ def _item_type(tp: Any) -> Any:
 
 
 _ABSENT: Any = object()
-
-
-def _pydantic_errors(errors: list[Any], prefix: list[Any]) -> list[dict[str, Any]]:
-    out = []
-    for err in errors:
-        item = {
-            "type": err["type"],
-            "loc": [*prefix, *err["loc"]],
-            "msg": err["msg"],
-            "input": err.get("input"),
-        }
-        if "ctx" in err:
-            item["ctx"] = {
-                k: (v if isinstance(v, (str, int, float, bool)) or v is None else str(v))
-                for k, v in err["ctx"].items()
-            }
-        out.append(item)
-    return out
 
 
 def _renamer(fields: list[ModelField]) -> Callable[[list[dict[str, Any]]], None] | None:
