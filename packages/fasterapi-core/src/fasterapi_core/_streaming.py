@@ -24,7 +24,7 @@ import msgspec.inspect
 
 from fasterapi_core._concurrency import iterate_in_threadpool
 from fasterapi_core._plan.compile import contains_pydantic
-from fasterapi_core._plan.errors import validation_errors
+from fasterapi_core._plan.errors import pydantic_response_errors, validation_errors
 from fasterapi_core.exceptions import ResponseValidationError
 from fasterapi_core.responses import encode_json
 from fasterapi_core.sse import ServerSentEvent, format_sse_event
@@ -125,12 +125,10 @@ def item_encoder(
             try:
                 validated = adapter.validate_python(value, from_attributes=True)
             except Exception as exc:
-                if hasattr(exc, "errors"):
-                    errors = [
-                        {**e, "loc": ["response", *e["loc"]]} for e in exc.errors(include_url=False)
-                    ]
-                    raise ResponseValidationError(errors, body=value) from None
-                raise
+                errors = pydantic_response_errors(exc)
+                if errors is None:
+                    raise
+                raise ResponseValidationError(errors, body=value) from None
             data: bytes = adapter.dump_json(
                 validated,
                 by_alias=by_alias,

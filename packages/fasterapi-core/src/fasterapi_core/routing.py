@@ -34,7 +34,7 @@ from fasterapi_core._plan.compile import (
 )
 from fasterapi_core._plan.context import Context
 from fasterapi_core._plan.convert import is_class, is_typeddict, strip_optional
-from fasterapi_core._plan.errors import validation_errors
+from fasterapi_core._plan.errors import pydantic_response_errors, validation_errors
 from fasterapi_core._plan.fill import dataclass_filler
 from fasterapi_core._streaming import (
     generator_caller,
@@ -216,14 +216,10 @@ def _response_converter(
             try:
                 return model.model_validate(value, from_attributes=True)
             except Exception as exc:
-                if hasattr(exc, "errors"):
-                    raise ResponseValidationError(
-                        [
-                            {**e, "loc": ["response", *e["loc"]]}
-                            for e in exc.errors(include_url=False)
-                        ]
-                    ) from None
-                raise
+                errors = pydantic_response_errors(exc)
+                if errors is None:
+                    raise
+                raise ResponseValidationError(errors) from None
 
         return convert_pydantic
     if contains_pydantic(model):
@@ -235,12 +231,10 @@ def _response_converter(
             try:
                 validated = adapter.validate_python(value, from_attributes=True)
             except Exception as exc:
-                if hasattr(exc, "errors"):
-                    errors = [
-                        {**e, "loc": ["response", *e["loc"]]} for e in exc.errors(include_url=False)
-                    ]
-                    raise ResponseValidationError(errors, body=value) from None
-                raise
+                errors = pydantic_response_errors(exc)
+                if errors is None:
+                    raise
+                raise ResponseValidationError(errors, body=value) from None
             return adapter.dump_python(validated, mode="json", **options)
 
         return convert_with_pydantic

@@ -504,6 +504,15 @@ def pydantic_errors(exc: Exception, prefix: list[Any]) -> list[dict[str, Any]] |
     return out
 
 
+def pydantic_response_errors(exc: Exception) -> list[dict[str, Any]] | None:
+    """A pydantic error's dicts for a returned value, each loc under "response" (as FastAPI's
+    `ResponseValidationError`). None when `exc` has no pydantic `errors()`."""
+    errors = getattr(exc, "errors", None)
+    if errors is None:
+        return None
+    return [{**e, "loc": ["response", *e["loc"]]} for e in errors(include_url=False)]
+
+
 _BYTE_POS = re.compile(r"\(byte (\d+)\)")
 
 
