@@ -18,6 +18,10 @@ import pytest
 
 TESTS = Path(__file__).parent
 APPS = TESTS / "apps"
+# The root configuration imports with --import-mode=importlib, which leaves this folder off
+# sys.path: put it there (last) so the tests can import `_sockets`, their shared helpers.
+if str(TESTS) not in sys.path:
+    sys.path.append(str(TESTS))
 START_TIMEOUT = 20.0
 STOP_TIMEOUT = 20.0
 

@@ -17,7 +17,7 @@ import logging
 import pickle
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from uvicorn.config import Config
@@ -27,7 +27,11 @@ from FasterAPI import _fastproto, _server
 from FasterAPI._fastproto import LeanHttpToolsProtocol
 from FasterAPI._protocol import HeadLimits, LimitedHttpToolsProtocol
 
-HOST = "127.0.0.1"
+if TYPE_CHECKING:  # mypy names this folder's modules from the repository root
+    from packages.fasterapi.tests._sockets import HOST, exchange, read_all, run, statuses, stop
+else:
+    from _sockets import HOST, exchange, read_all, run, statuses, stop  # on sys.path by conftest.py
+
 Scope = dict[str, Any]
 Receive = Callable[[], Awaitable[dict[str, Any]]]
 Send = Callable[[dict[str, Any]], Awaitable[None]]
@@ -176,55 +180,7 @@ async def serving(
     try:
         yield int(server.sockets[0].getsockname()[1]), state
     finally:
-        server.close()
-        app.release.set()
-        for connection in list(state.connections):
-            connection.transport.close()
-        await asyncio.sleep(0.05)
-        with contextlib.suppress(asyncio.TimeoutError):
-            await asyncio.wait_for(server.wait_closed(), 2)
-
-
-def run(coro: Awaitable[Any]) -> Any:
-    async def bounded() -> Any:
-        return await asyncio.wait_for(coro, 20)
-
-    return asyncio.run(bounded())
-
-
-async def read_all(reader: asyncio.StreamReader, wait: float = 2.0) -> bytes:
-    """Everything until EOF, a reset or `wait` seconds."""
-    loop = asyncio.get_running_loop()
-    end = loop.time() + wait
-    out = b""
-    while (left := end - loop.time()) > 0:
-        try:
-            chunk = await asyncio.wait_for(reader.read(65536), left)
-        except (asyncio.TimeoutError, OSError):
-            break
-        if not chunk:
-            break
-        out += chunk
-    return out
-
-
-async def exchange(port: int, *parts: bytes, pause: float = 0.0, wait: float = 1.5) -> bytes:
-    reader, writer = await asyncio.open_connection(HOST, port)
-    try:
-        for part in parts:
-            writer.write(part)
-            await writer.drain()
-            if pause:
-                await asyncio.sleep(pause)
-        return await read_all(reader, wait)
-    except OSError:
-        return await read_all(reader, 0.5)
-    finally:
-        writer.close()
-
-
-def statuses(raw: bytes) -> list[int]:
-    return [int(code) for code in re.findall(rb"HTTP/1\.[01] (\d{3}) ", raw)]
+        await stop(server, state, app.release)
 
 
 def both(*parts: bytes, pause: float = 0.0, wait: float = 1.5, **options: Any) -> list[bytes]:

@@ -12,10 +12,9 @@ import contextlib
 import functools
 import logging
 import pickle
-import re
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from uvicorn.config import Config
@@ -26,7 +25,13 @@ import FasterAPI
 from FasterAPI import _protocol, _server
 from FasterAPI._protocol import HeadLimits, LimitedHttpToolsProtocol
 
-HOST = "127.0.0.1"
+if TYPE_CHECKING:  # mypy names this folder's modules from the repository root
+    from packages.fasterapi.tests import _sockets
+    from packages.fasterapi.tests._sockets import HOST, read_all, run, statuses, stop
+else:
+    import _sockets  # on sys.path by conftest.py
+    from _sockets import HOST, read_all, run, statuses, stop
+
 GET = b"GET / HTTP/1.1\r\nHost: t\r\n\r\n"
 CLOSE = b"GET / HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n"
 
@@ -71,55 +76,11 @@ async def serving(
     try:
         yield int(server.sockets[0].getsockname()[1])
     finally:
-        server.close()
-        app.release.set()
-        for connection in list(state.connections):
-            connection.transport.close()
-        await asyncio.sleep(0.05)
-        with contextlib.suppress(asyncio.TimeoutError):
-            await asyncio.wait_for(server.wait_closed(), 2)
+        await stop(server, state, app.release)
 
 
-def run(coro: Awaitable[Any]) -> Any:
-    async def bounded() -> Any:
-        return await asyncio.wait_for(coro, 15)
-
-    return asyncio.run(bounded())
-
-
-async def read_all(reader: asyncio.StreamReader, wait: float = 3.0) -> bytes:
-    """Everything until EOF, a reset or `wait` seconds."""
-    loop = asyncio.get_running_loop()
-    end = loop.time() + wait
-    out = b""
-    while (left := end - loop.time()) > 0:
-        try:
-            chunk = await asyncio.wait_for(reader.read(65536), left)
-        except (asyncio.TimeoutError, OSError):
-            break
-        if not chunk:
-            break
-        out += chunk
-    return out
-
-
-async def exchange(port: int, *parts: bytes, pause: float = 0.0, wait: float = 3.0) -> bytes:
-    reader, writer = await asyncio.open_connection(HOST, port)
-    try:
-        for part in parts:
-            writer.write(part)
-            await writer.drain()
-            if pause:
-                await asyncio.sleep(pause)
-        return await read_all(reader, wait)
-    except OSError:
-        return await read_all(reader, 0.5)
-    finally:
-        writer.close()
-
-
-def statuses(raw: bytes) -> list[int]:
-    return [int(code) for code in re.findall(rb"HTTP/1\.1 (\d{3}) ", raw)]
+# This suite reads a kept-alive connection's answer for 3 s (test_fastproto's 1.5 s default).
+exchange = functools.partial(_sockets.exchange, wait=3.0)
 
 
 SMALL = HeadLimits(max_header_bytes=1000, max_headers=10, header_timeout=5.0)
