@@ -3,14 +3,16 @@ BlackSheep, faster-api-web and raw ASGI.
 
     python benchmarks/bench_core.py [--quick]
 
-The same small API is written seven times: in FasterAPI (`fasterapi_core`); in FastAPI; in
-Starlette, Litestar and BlackSheep (handlers producing FastAPI's exact answers, 422 bodies
-included, written by hand where the framework's own answer differs: Starlette has no
-validation, and Litestar and BlackSheep answer a bad int with a 400 of their own shape); in
-faster-api-web (the system FasterAPI replaces: FastAPI's code with the import swapped, as it
-offers itself as a drop-in; loaded from $FASTER_API_WEB_PATH, see `_workload/peers.py`, and
-left out with the reason printed when that is unset or it fails to import); and as one
-hand-written raw ASGI function (the limit: a dict of paths and msgspec, no framework at all).
+The same small API runs on seven apps. FasterAPI (`fasterapi_core`), FastAPI and faster-api-web
+take FastAPI's API, so one definition (`build_fastapi_like`) is built with each module's names.
+It is written again in Starlette, Litestar and BlackSheep (handlers producing FastAPI's exact
+answers, 422 bodies included, written by hand where the framework's own answer differs:
+Starlette has no validation, and Litestar and BlackSheep answer a bad int with a 400 of their
+own shape). faster-api-web (the system FasterAPI replaces, run as FastAPI's code with the import
+swapped, as it offers itself as a drop-in) is loaded from $FASTER_API_WEB_PATH, see
+`_workload/peers.py`, and left out with the reason printed when that is unset or it fails to
+import. Last, one hand-written raw ASGI function (the limit: a dict of paths and msgspec, no
+framework at all).
 Every app is called in-process by a minimal driver, `await app(scope, receive, send)`, after
 its lifespan startup, so no server or socket noise enters the numbers.
 
@@ -72,18 +74,13 @@ ENDPOINTS: list[tuple[str, str, str, bytes, bytes, list[tuple[bytes, bytes]]]] =
 ]
 
 
-# --- FasterAPI --------------------------------------------------------------------------------
+# --- FasterAPI, FastAPI and faster-api-web -----------------------------------------------------
+# The three take FastAPI's API (FasterAPI and faster-api-web as drop-ins): one definition of the
+# workload serves them all, given the module's app class, `Depends`, `Header` and body model.
 
 
-def build_fasterapi() -> ASGIApp:
-    from fasterapi_core import Depends, Faster, Header
-
-    class Item(msgspec.Struct):
-        name: str
-        price: float
-        tags: list[str] = []
-
-    app = Faster(openapi_url=None)
+def build_fastapi_like(app_class: Any, Depends: Any, Header: Any, Item: Any) -> ASGIApp:
+    app = app_class(openapi_url=None)
 
     @app.get("/health")
     async def health() -> dict[str, str]:
@@ -130,10 +127,18 @@ def build_fasterapi() -> ASGIApp:
     async def list_items() -> list[dict[str, Any]]:
         return LIST_DATA
 
-    return app
+    return app  # type: ignore[no-any-return]
 
 
-# --- FastAPI ----------------------------------------------------------------------------------
+def build_fasterapi() -> ASGIApp:
+    from fasterapi_core import Depends, Faster, Header
+
+    class Item(msgspec.Struct):
+        name: str
+        price: float
+        tags: list[str] = []
+
+    return build_fastapi_like(Faster, Depends, Header, Item)
 
 
 def build_fastapi() -> ASGIApp:
@@ -145,54 +150,7 @@ def build_fastapi() -> ASGIApp:
         price: float
         tags: list[str] = []
 
-    app = FastAPI(openapi_url=None)
-
-    @app.get("/health")
-    async def health() -> dict[str, str]:
-        return {"status": "ok"}
-
-    @app.get("/items/{item_id}")
-    async def read_item(item_id: int) -> dict[str, int]:
-        return {"item_id": item_id}
-
-    @app.get("/search")
-    async def search(skip: int = 0, limit: int = 10) -> dict[str, int]:
-        return {"skip": skip, "limit": limit}
-
-    @app.post("/items", status_code=201)
-    async def create_item(item: Item) -> Item:
-        return item
-
-    async def get_token(x_token: Annotated[str, Header()]) -> str:
-        return x_token
-
-    async def get_user(token: Annotated[str, Depends(get_token)]) -> dict[str, str]:
-        return {"name": "alice", "token": token}
-
-    async def get_perms(user: Annotated[dict[str, str], Depends(get_user)]) -> list[str]:
-        return ["read", user["name"]]
-
-    @app.get("/deps")
-    async def deps(perms: Annotated[list[str], Depends(get_perms)]) -> dict[str, Any]:
-        return {"perms": perms}
-
-    # A factory closure over `i`, as in every framework's copy: `i: int = i` in the signature
-    # would be read as a query parameter (one more extractor and a query parse per request).
-    def make_route(i: int) -> Callable[[int], Awaitable[dict[str, int]]]:
-        async def route(item_id: int) -> dict[str, int]:
-            return {"route": i, "item_id": item_id}
-
-        route.__name__ = f"route{i}"
-        return route
-
-    for i in range(100):
-        app.get(f"/r{i}/{{item_id}}")(make_route(i))
-
-    @app.get("/list")
-    async def list_items() -> list[dict[str, Any]]:
-        return LIST_DATA
-
-    return app
+    return build_fastapi_like(FastAPI, Depends, Header, Item)
 
 
 def int_error(loc: list[Any], value: str) -> dict[str, Any]:
@@ -439,52 +397,7 @@ def build_faster_api_web() -> ASGIApp:
         price: float
         tags: list[str] = []
 
-    app = Faster(openapi_url=None)
-
-    @app.get("/health")
-    async def health() -> dict[str, str]:
-        return {"status": "ok"}
-
-    @app.get("/items/{item_id}")
-    async def read_item(item_id: int) -> dict[str, int]:
-        return {"item_id": item_id}
-
-    @app.get("/search")
-    async def search(skip: int = 0, limit: int = 10) -> dict[str, int]:
-        return {"skip": skip, "limit": limit}
-
-    @app.post("/items", status_code=201)
-    async def create_item(item: Item) -> Item:
-        return item
-
-    async def get_token(x_token: Annotated[str, Header()]) -> str:
-        return x_token
-
-    async def get_user(token: Annotated[str, Depends(get_token)]) -> dict[str, str]:
-        return {"name": "alice", "token": token}
-
-    async def get_perms(user: Annotated[dict[str, str], Depends(get_user)]) -> list[str]:
-        return ["read", user["name"]]
-
-    @app.get("/deps")
-    async def deps(perms: Annotated[list[str], Depends(get_perms)]) -> dict[str, Any]:
-        return {"perms": perms}
-
-    def make_route(i: int) -> Callable[[int], Awaitable[dict[str, int]]]:
-        async def route(item_id: int) -> dict[str, int]:
-            return {"route": i, "item_id": item_id}
-
-        route.__name__ = f"route{i}"
-        return route
-
-    for i in range(100):
-        app.get(f"/r{i}/{{item_id}}")(make_route(i))
-
-    @app.get("/list")
-    async def list_items() -> list[dict[str, Any]]:
-        return LIST_DATA
-
-    return app  # type: ignore[no-any-return]
+    return build_fastapi_like(Faster, Depends, Header, Item)
 
 
 # --- raw ASGI ---------------------------------------------------------------------------------
