@@ -516,3 +516,226 @@ def test_union_field_errors(fw):
             },
         ]
     }
+
+
+@dataclasses.dataclass
+class NestedOwner:
+    age: int
+    email: str
+    nick: str = "n"
+
+
+@dataclasses.dataclass
+class NestedTag:
+    label: str
+    weight: float = 1.0
+
+
+@dataclasses.dataclass
+class NestedThing:
+    name: str
+    owner: NestedOwner
+    tags: list[NestedTag]
+
+
+@dataclasses.dataclass
+class DeepLeaf:
+    v: int
+    w: list[int]
+
+
+@dataclasses.dataclass
+class DeepMid:
+    leaf: DeepLeaf
+    leaves: dict[str, DeepLeaf]
+
+
+@dataclasses.dataclass
+class DeepTop:
+    mid: DeepMid
+    n: int
+
+
+_INT_PARSING = "Input should be a valid integer, unable to parse string as an integer"
+
+
+def nested_errors(fw, tp, payload, *, embed=False):
+    app = fw.FastAPI()
+
+    if embed:
+
+        @app.post("/nested")
+        def embedded(b: Annotated[tp, fw.Body(embed=True)]):
+            return "ok"
+
+        payload = {"b": payload}
+    else:
+
+        @app.post("/nested")
+        def single(b: tp):
+            return "ok"
+
+    with fw.client(app) as client:
+        response = client.post("/nested", json=payload)
+    assert response.status_code == 422
+    return response.json()["detail"]
+
+
+def test_nested_model_two_bad_fields(fw):
+    payload = {"name": "a", "owner": {"age": "x", "email": 5}, "tags": []}
+    expected = [
+        {"type": "int_parsing", "loc": ["body", "owner", "age"], "msg": _INT_PARSING, "input": "x"},
+        {
+            "type": "string_type",
+            "loc": ["body", "owner", "email"],
+            "msg": "Input should be a valid string",
+            "input": 5,
+        },
+    ]
+    assert nested_errors(fw, NestedThing, payload) == expected
+    embedded = [{**e, "loc": ["body", "b", *e["loc"][1:]]} for e in expected]
+    assert nested_errors(fw, NestedThing, payload, embed=True) == embedded
+
+
+def test_nested_list_of_models_bad_items(fw):
+    payload = {"name": "a", "owner": {"age": 1, "email": "e"}, "tags": [1, {"label": 2}, {}]}
+    assert nested_errors(fw, NestedThing, payload) == [
+        {
+            "type": "dataclass_type",
+            "loc": ["body", "tags", 0],
+            "msg": "Input should be a dictionary or an instance of NestedTag",
+            "input": 1,
+            "ctx": {"class_name": "NestedTag"},
+        },
+        {
+            "type": "string_type",
+            "loc": ["body", "tags", 1, "label"],
+            "msg": "Input should be a valid string",
+            "input": 2,
+        },
+        {
+            "type": "missing",
+            "loc": ["body", "tags", 2, "label"],
+            "msg": "Field required",
+            "input": {},
+        },
+    ]
+    bare = [{"label": 1}, 5, {"label": "x"}, {"weight": "h"}]
+    assert nested_errors(fw, list[NestedTag], bare) == [
+        {
+            "type": "string_type",
+            "loc": ["body", 0, "label"],
+            "msg": "Input should be a valid string",
+            "input": 1,
+        },
+        {
+            "type": "dataclass_type",
+            "loc": ["body", 1],
+            "msg": "Input should be a dictionary or an instance of NestedTag",
+            "input": 5,
+            "ctx": {"class_name": "NestedTag"},
+        },
+        {
+            "type": "missing",
+            "loc": ["body", 3, "label"],
+            "msg": "Field required",
+            "input": {"weight": "h"},
+        },
+        {
+            "type": "float_parsing",
+            "loc": ["body", 3, "weight"],
+            "msg": "Input should be a valid number, unable to parse string as a number",
+            "input": "h",
+        },
+    ]
+
+
+def test_nested_missing_field_and_top_level_wrong_type(fw):
+    payload = {"name": 3, "owner": {"email": "e"}, "tags": [{"label": "ok", "weight": "h"}]}
+    assert nested_errors(fw, NestedThing, payload) == [
+        {
+            "type": "string_type",
+            "loc": ["body", "name"],
+            "msg": "Input should be a valid string",
+            "input": 3,
+        },
+        {
+            "type": "missing",
+            "loc": ["body", "owner", "age"],
+            "msg": "Field required",
+            "input": {"email": "e"},
+        },
+        {
+            "type": "float_parsing",
+            "loc": ["body", "tags", 0, "weight"],
+            "msg": "Input should be a valid number, unable to parse string as a number",
+            "input": "h",
+        },
+    ]
+
+
+def test_nested_dataclass_not_an_object(fw):
+    payload = {"owner": [], "tags": {}}
+    expected = [
+        {
+            "type": "missing",
+            "loc": ["body", "b", "name"],
+            "msg": "Field required",
+            "input": {"owner": [], "tags": {}},
+        },
+        {
+            "type": "dataclass_type",
+            "loc": ["body", "b", "owner"],
+            "msg": "Input should be a dictionary or an instance of NestedOwner",
+            "input": [],
+            "ctx": {"class_name": "NestedOwner"},
+        },
+        {
+            "type": "list_type",
+            "loc": ["body", "b", "tags"],
+            "msg": "Input should be a valid list",
+            "input": {},
+        },
+    ]
+    assert nested_errors(fw, NestedThing, payload, embed=True) == expected
+
+
+def test_nested_three_levels_deep(fw):
+    payload = {
+        "mid": {"leaf": {"v": "x", "w": [1, "a", 2, "b"]}, "leaves": {"k": {"v": 1}, "j": 3}},
+        "n": "z",
+    }
+    assert nested_errors(fw, DeepTop, payload) == [
+        {
+            "type": "int_parsing",
+            "loc": ["body", "mid", "leaf", "v"],
+            "msg": _INT_PARSING,
+            "input": "x",
+        },
+        {
+            "type": "int_parsing",
+            "loc": ["body", "mid", "leaf", "w", 1],
+            "msg": _INT_PARSING,
+            "input": "a",
+        },
+        {
+            "type": "int_parsing",
+            "loc": ["body", "mid", "leaf", "w", 3],
+            "msg": _INT_PARSING,
+            "input": "b",
+        },
+        {
+            "type": "missing",
+            "loc": ["body", "mid", "leaves", "k", "w"],
+            "msg": "Field required",
+            "input": {"v": 1},
+        },
+        {
+            "type": "dataclass_type",
+            "loc": ["body", "mid", "leaves", "j"],
+            "msg": "Input should be a dictionary or an instance of DeepLeaf",
+            "input": 3,
+            "ctx": {"class_name": "DeepLeaf"},
+        },
+        {"type": "int_parsing", "loc": ["body", "n"], "msg": _INT_PARSING, "input": "z"},
+    ]

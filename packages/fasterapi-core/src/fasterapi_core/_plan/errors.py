@@ -45,6 +45,13 @@ _MISSING_VALUE: Any = object()
 # Types whose text msgspec refuses with a vague reason: re-parsed to get pydantic's exact one.
 _REPARSED = frozenset({dt.date, dt.datetime, dt.time, dt.timedelta, uuid.UUID, decimal.Decimal})
 
+# The containers msgspec calls `array`: pydantic names the one expected.
+_NOT_A_LIST: dict[Any, tuple[str, str]] = {
+    set: ("set", "set_type"),
+    frozenset: ("frozenset", "frozen_set_type"),
+    tuple: ("tuple", "tuple_type"),
+}
+
 _BOUND_KIND = {
     ">": ("greater_than", "gt", "Input should be greater than {}"),
     ">=": ("greater_than_equal", "ge", "Input should be greater than or equal to {}"),
@@ -294,10 +301,97 @@ def validation_errors(
         per_member = union_errors(tp, data, prefix)
         if per_member:
             return per_member
+    if tp is not None and data is not _MISSING_VALUE:
+        try:
+            inner = _inner_errors(tp, data, prefix)
+        except RecursionError:  # a self-referencing type on very deep input: msgspec's one error
+            inner = []
+        if inner:
+            return inner
     error = _convert_one(str(exc), prefix, data)
     if tp is None or data is _MISSING_VALUE:
         return [error]
     return _refine(error, tp, len(prefix))
+
+
+def _every_error(tp: Any, data: Any, prefix: list[Any]) -> list[dict[str, Any]]:
+    """Every error of `data` against `tp` (empty when it converts), in pydantic's order."""
+    try:
+        msgspec.convert(data, tp, strict=False)
+    except msgspec.ValidationError as exc:
+        return validation_errors(exc, prefix, data, tp)
+    except TypeError:  # pragma: no cover - a type msgspec cannot convert alone
+        return []
+    return []
+
+
+def _inner_errors(tp: Any, data: Any, prefix: list[Any]) -> list[dict[str, Any]]:
+    """The errors inside a model or container `data` failed as a whole: one per bad field,
+    item or dict entry, walked down to the leaves (msgspec stops at the first, pydantic goes
+    on). Empty when `tp` is no model/container, `data` has not its shape, or no part fails
+    on its own (a constraint on the whole, an error msgspec alone can name)."""
+    plain = _plain(tp)
+    origin = typing.get_origin(plain)
+    args = typing.get_args(plain)
+    errors: list[dict[str, Any]] = []
+    if origin is typing.Union or origin is types.UnionType:
+        # Every member failed: each one's errors under its tag (`Cat`, `int`), as pydantic.
+        for member in args:
+            tag = union_tag(member)
+            if tag is None:
+                return []
+            found = _every_error(member, data, [*prefix, tag])
+            if not found:
+                return []
+            errors.extend(found)
+        return errors
+    if origin is None:
+        fields = _model_fields(plain)
+        if fields is None or not isinstance(data, dict):
+            return []
+        return _fields_errors(plain, fields, data, prefix)
+    if not isinstance(data, (list, dict)) or not args:
+        return []
+    if isinstance(data, list):
+        if origin in (list, set, frozenset) or (
+            origin is tuple and len(args) == 2 and args[1] is Ellipsis
+        ):
+            for index, item in enumerate(data):
+                errors.extend(_every_error(args[0], item, [*prefix, index]))
+        elif origin is tuple and len(data) > len(args):
+            errors.append(
+                {
+                    "type": "too_long",
+                    "loc": prefix,
+                    "msg": f"Tuple should have at most {len(args)} items after validation,"
+                    f" not {len(data)}",
+                    "input": data,
+                    "ctx": {
+                        "field_type": "Tuple",
+                        "max_length": len(args),
+                        "actual_length": len(data),
+                    },
+                }
+            )
+        elif origin is tuple:
+            for index, item_tp in enumerate(args):
+                if index < len(data):
+                    errors.extend(_every_error(item_tp, data[index], [*prefix, index]))
+                else:
+                    errors.append(
+                        {
+                            "type": "missing",
+                            "loc": [*prefix, index],
+                            "msg": "Field required",
+                            "input": data,
+                        }
+                    )
+        return errors
+    if origin is dict and len(args) == 2:
+        for key, value in data.items():
+            errors.extend(_every_error(args[0], key, [*prefix, key, "[key]"]))
+            errors.extend(_every_error(args[1], value, [*prefix, key]))
+    return errors
 
 
 def _type_at(tp: Any, loc: list[Any]) -> Any:
@@ -353,6 +447,9 @@ def _refine(error: dict[str, Any], tp: Any, depth: int) -> list[dict[str, Any]]:
     if (origin is typing.Union or origin is types.UnionType) and kind != "missing":
         per_member = union_errors(plain, value, error["loc"])
         return per_member or [error]
+    if kind == "list_type" and origin in _NOT_A_LIST:
+        word, kind = _NOT_A_LIST[origin]
+        return [{**error, "type": kind, "msg": f"Input should be a valid {word}"}]
     if kind in ("enum", "literal_error") and isinstance(value, (str, int, float)):
         try:
             make_converter(plain)(str(value) if not isinstance(value, str) else value)
@@ -444,6 +541,17 @@ def all_field_errors(model: Any, data: Any, prefix: list[Any]) -> list[dict[str,
     fields = _model_fields(model)
     if fields is None or not isinstance(data, dict):
         return []
+    try:
+        return _fields_errors(model, fields, data, prefix)
+    except RecursionError:  # a self-referencing type on very deep input: msgspec's one error
+        return []
+
+
+def _fields_errors(
+    model: Any, fields: list[tuple[str, Any, bool]], data: dict[str, Any], prefix: list[Any]
+) -> list[dict[str, Any]]:
+    """Each field's errors (missing, or every error inside its value) in field order, then
+    the unknown keys of a Struct that forbids them."""
     errors: list[dict[str, Any]] = []
     for name, tp, required in fields:
         if name not in data:
@@ -463,6 +571,20 @@ def all_field_errors(model: Any, data: Any, prefix: list[Any]) -> list[dict[str,
             errors.extend(validation_errors(exc, [*prefix, name], data[name], tp))
         except TypeError:  # pragma: no cover - a field type msgspec cannot convert alone
             return []
+    config = getattr(model, "__struct_config__", None)
+    if config is not None and config.forbid_unknown_fields:
+        known = {name for name, _, _ in fields}
+        known.add(config.tag_field)
+        errors.extend(
+            {
+                "type": "extra_forbidden",
+                "loc": [*prefix, key],
+                "msg": "Extra inputs are not permitted",
+                "input": value,
+            }
+            for key, value in data.items()
+            if key not in known
+        )
     return errors
 
 
