@@ -45,6 +45,7 @@ from fasterapi_core._plan.param_models import (
     read_form_model,
 )
 from fasterapi_core.background import BackgroundTasks
+from fasterapi_core.datastructures import parse_query_last
 from fasterapi_core.exceptions import FastAPIError, RequestValidationError
 from fasterapi_core.params import (
     BodyInfo,
@@ -498,7 +499,9 @@ def _scalar_extractor(field: Field) -> Extractor:
         def extract_query(ctx: Context) -> Any:
             query = ctx._query
             if query is None:
-                query = get_query(ctx)
+                # PERF: parsed here, without the Context.query call (benchmarks/bench_core.py
+                # query 0.54 -> 0.55).
+                query = ctx._query = parse_query_last(ctx.scope.get("query_string", b""))
             raw = query.get(alias)
             if raw is None:
                 if required:
