@@ -1,0 +1,124 @@
+"""A route whose only parameter is a JSON body (its body is read inline by `APIRoute.handle`)
+and a route with a body and a dependency (read by `_read_body`) answer every way a body can
+arrive alike."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import msgspec
+import pytest
+
+from fasterapi_core import Depends, Faster
+
+
+class Item(msgspec.Struct):
+    name: str
+    price: float
+
+
+def dep() -> int:
+    return 1
+
+
+def make_app() -> Faster:
+    app = Faster(openapi_url=None)
+
+    @app.post("/single", status_code=201)
+    async def single(item: Item) -> Item:
+        return item
+
+    @app.post("/planned", status_code=201)
+    async def planned(item: Item, one: Annotated[int, Depends(dep)]) -> Item:
+        return item
+
+    return app
+
+
+JSON = [(b"content-type", b"application/json")]
+BODY = b'{"name":"a","price":1.5}'
+
+
+def request(body_messages: list[dict[str, Any]], headers: list[tuple[bytes, bytes]]) -> Any:
+    return {"messages": body_messages, "headers": headers}
+
+
+CASES = {
+    "one message": request([{"type": "http.request", "body": BODY}], JSON),
+    "chunked": request(
+        [
+            {"type": "http.request", "body": BODY[:5], "more_body": True},
+            {"type": "http.request", "body": b"", "more_body": True},
+            {"type": "http.request", "body": BODY[5:], "more_body": False},
+        ],
+        JSON,
+    ),
+    "charset parameter": request(
+        [{"type": "http.request", "body": BODY}],
+        [(b"content-type", b"application/json; charset=utf-8")],
+    ),
+    "text/plain": request(
+        [{"type": "http.request", "body": BODY}], [(b"content-type", b"text/plain")]
+    ),
+    "no content-type": request([{"type": "http.request", "body": BODY}], []),
+    "first content-type counts": request(
+        [{"type": "http.request", "body": BODY}],
+        [(b"content-type", b"application/json"), (b"content-type", b"text/plain")],
+    ),
+    "empty body": request([{"type": "http.request", "body": b""}], JSON),
+    "bad content-length": request(
+        [{"type": "http.request", "body": BODY}], [*JSON, (b"content-length", b"x")]
+    ),
+    "declared too large": request(
+        [{"type": "http.request", "body": BODY}], [*JSON, (b"content-length", b"99999999")]
+    ),
+    "invalid JSON": request([{"type": "http.request", "body": b"{"}], JSON),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_single_and_planned_bodies_agree(raw: Any, case: str) -> None:
+    app = make_app()
+    single, planned = (r for r in app.routes if r.path in ("/single", "/planned"))
+    # The two reading paths under test (the inline one and `_read_body`).
+    assert (single._single, single._json_body, planned._single) == (True, True, False)
+    answers = []
+    for path in ("/single", "/planned"):
+        result = raw(app, "POST", path, **CASES[case])
+        answers.append((result.status, result.body))
+    assert answers[0] == answers[1]
+    status = answers[0][0]
+    if case in ("one message", "chunked", "charset parameter", "first content-type counts"):
+        assert (status, msgspec.json.decode(answers[0][1])) == (201, {"name": "a", "price": 1.5})
+    elif case == "bad content-length":
+        assert status == 400
+    elif case == "declared too large":
+        assert status == 413
+    else:
+        assert status == 422
+
+
+def test_body_over_the_limit_in_one_message(raw: Any) -> None:
+    app = make_app()
+    big = b'{"name":"' + b"a" * 2_000_000 + b'","price":1}'
+    for path in ("/single", "/planned"):
+        result = raw(
+            app, "POST", path, messages=[{"type": "http.request", "body": big}], headers=JSON
+        )
+        assert result.status == 413
+
+
+def test_disconnect_before_the_body_ends_answers_nothing(raw: Any) -> None:
+    app = make_app()
+    for path in ("/single", "/planned"):
+        result = raw(
+            app,
+            "POST",
+            path,
+            messages=[
+                {"type": "http.request", "body": BODY[:5], "more_body": True},
+                {"type": "http.disconnect"},
+            ],
+            headers=JSON,
+        )
+        assert result.messages == []
