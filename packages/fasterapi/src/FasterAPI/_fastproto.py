@@ -61,6 +61,9 @@ _EAGER = sys.version_info >= (3, 12)
 _COALESCE_MAX = 64 * 1024
 _CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
 _FORWARDED_SCHEMES = frozenset(("http", "https", "ws", "wss"))
+_METHOD_NAMES = {
+    m.encode(): m for m in ("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS")
+}
 
 
 # What this module uses of uvicorn's protocol beyond `_protocol`'s needs: methods called,
@@ -258,25 +261,28 @@ class _Cycle(_Signal):
         return self
 
     async def run_asgi(self, app: App) -> None:
-        logger = self.protocol.logger
         try:
             result = await app(self.scope, self.receive, self.send)
         except BaseException as exc:
+            logger = self.protocol.logger
             logger.error("Exception in ASGI application\n", exc_info=exc)
             if not self.response_started or self._head_unsent():
                 await self.send_500_response()
             else:
                 self.transport.close()
         else:
-            if result is not None:
+            if result is None and self.response_complete:
+                pass  # PERF: bench_http.py - the usual end, decided in one test
+            elif result is not None:
+                logger = self.protocol.logger
                 logger.error("ASGI callable should return None, but returned '%s'.", result)
                 self._flush_head()
                 self.transport.close()
             elif not self.response_started and not self.disconnected:
-                logger.error("ASGI callable returned without starting response.")
+                self.protocol.logger.error("ASGI callable returned without starting response.")
                 await self.send_500_response()
             elif not self.response_complete and not self.disconnected:
-                logger.error("ASGI callable returned without completing response.")
+                self.protocol.logger.error("ASGI callable returned without completing response.")
                 self._flush_head()
                 self.transport.close()
         finally:
@@ -329,7 +335,43 @@ class _Cycle(_Signal):
                 raise RuntimeError(
                     f"Expected ASGI message 'http.response.body', but got '{message['type']}'."
                 )
-            self._body(message.get("body", b""), message.get("more_body", False))
+            # PERF: bench_http.py - the body message is handled here, not in a method of
+            # its own (one call less per response).
+            body = message.get("body", b"")
+            more_body = message.get("more_body", False)
+            if self.scope["method"] == "HEAD":
+                self.expected_content_length = 0
+                data = b""
+            elif self.chunked_encoding:
+                data = b"%x\r\n%s\r\n" % (len(body), body) if body else b""
+                if not more_body:
+                    data += b"0\r\n\r\n"
+            else:
+                size = len(body)
+                if size > self.expected_content_length:
+                    raise RuntimeError("Response content longer than Content-Length")
+                self.expected_content_length -= size
+                data = body
+            head = self.head
+            if head is not None:
+                self.head = None
+                if len(data) <= _COALESCE_MAX:
+                    data = head + data
+                else:
+                    self.transport.write(head)
+            if data:
+                self.transport.write(data)
+            if not more_body:
+                if self.expected_content_length != 0:
+                    raise RuntimeError("Response content shorter than Content-Length")
+                self.response_complete = True
+                self.flag = True  # `self.set()`, called only when someone waits (PERF)
+                if self._waiters:
+                    self.set()
+                if not self.keep_alive:
+                    self.transport.close()
+                if self.running:
+                    self.protocol.on_response_complete()
         else:
             raise RuntimeError(
                 f"Unexpected ASGI message '{message['type']}' sent, after response already "
@@ -392,39 +434,6 @@ class _Cycle(_Signal):
             # PERF: bench_http.py - held back and written with the body (one write).
             self.head = b"".join(content)
 
-    def _body(self, body: bytes, more_body: bool) -> None:
-        if self.scope["method"] == "HEAD":
-            self.expected_content_length = 0
-            data = b""
-        elif self.chunked_encoding:
-            data = b"%x\r\n%s\r\n" % (len(body), body) if body else b""
-            if not more_body:
-                data += b"0\r\n\r\n"
-        else:
-            size = len(body)
-            if size > self.expected_content_length:
-                raise RuntimeError("Response content longer than Content-Length")
-            self.expected_content_length -= size
-            data = body
-        head = self.head
-        if head is not None:
-            self.head = None
-            if len(data) <= _COALESCE_MAX:
-                data = head + data
-            else:
-                self.transport.write(head)
-        if data:
-            self.transport.write(data)
-        if not more_body:
-            if self.expected_content_length != 0:
-                raise RuntimeError("Response content shorter than Content-Length")
-            self.response_complete = True
-            self.set()
-            if not self.keep_alive:
-                self.transport.close()
-            if self.running:
-                self.protocol.on_response_complete()
-
     async def receive(self) -> Message:
         if self.waiting_for_100_continue and not self.transport.is_closing():
             self.transport.write(_CONTINUE)
@@ -457,7 +466,8 @@ class LeanHttpToolsProtocol(LimitedHttpToolsProtocol):
         self._template: Message = {}
         self._root_raw = self.root_path.encode("ascii")
         self._fresh_context = bool(getattr(self.config, "reset_contextvars", False))
-        self._ready: tuple[_Cycle, App] | None = None  # a request to start after this read
+        self._ready: _Cycle | None = None  # a request to start after this read
+        self._ready_app: App = app  # and the app it gets (503 over the concurrency limit)
         self._idle = False  # a keep-alive connection waiting for its next request
         self._idle_deadline = 0.0
         self._idle_timer: asyncio.TimerHandle | None = None
@@ -494,8 +504,11 @@ class LeanHttpToolsProtocol(LimitedHttpToolsProtocol):
         if awaiting:
             if self._refusal:  # refused already: nothing more is parsed
                 return
-            if not self._timing:
-                self._start_head_clock()
+            if not self._timing:  # `_start_head_clock()` inlined (PERF: bench_http.py)
+                self._timing = True
+                self._head_deadline = self.loop.time() + self._header_timeout
+                if self._head_timer is None:
+                    self._head_timer = self.loop.call_at(self._head_deadline, self._head_timed_out)
             self._read_bytes += size
         try:
             self.parser.feed_data(data)
@@ -516,11 +529,21 @@ class LeanHttpToolsProtocol(LimitedHttpToolsProtocol):
             and not self.transport.is_closing()
         ):
             self._refuse(414 if self._head_started and len(self.url) > self._max_bytes else 431)
-        ready = self._ready
-        if ready is not None:
+        cycle = self._ready
+        if cycle is not None:
             self._ready = None
             if not self.transport.is_closing():
-                self._run(*ready, eager=_EAGER)
+                if _EAGER and not self._fresh_context:
+                    # PERF: bench_http.py - `_run` inlined for the common case (no method
+                    # call, no tuple per request): raw/fasterapi-run health -0.1 us/request.
+                    task = asyncio.Task(  # type: ignore[call-arg, unused-ignore]
+                        cycle.run_asgi(self._ready_app), loop=self.loop, eager_start=True
+                    )
+                    if not task.done():
+                        task.add_done_callback(self.tasks.discard)
+                        self.tasks.add(task)
+                else:
+                    self._run(cycle, self._ready_app, eager=_EAGER)
 
     def _unset_keepalive_if_required(self) -> None:
         # uvicorn cancels its per-request timer here; ours only notes the connection busy.
@@ -531,9 +554,10 @@ class LeanHttpToolsProtocol(LimitedHttpToolsProtocol):
     def on_message_begin(self) -> None:
         self.url = b""
         self.expect_100_continue = False
-        self.headers = []
+        headers: list[tuple[bytes, bytes]] = []
+        self.headers = headers
         scope = self._template.copy()
-        scope["headers"] = self.headers
+        scope["headers"] = headers
         scope["state"] = self.app_state.copy()
         self.scope = scope  # type: ignore[assignment]
         self._head_started = True
@@ -550,13 +574,23 @@ class LeanHttpToolsProtocol(LimitedHttpToolsProtocol):
         parser = self.parser
         scope: Message = self.scope  # type: ignore[assignment]
         http_version = parser.get_http_version()
-        scope["method"] = parser.get_method().decode("ascii")
+        method = parser.get_method()
+        # PERF: bench_http.py - the usual methods' names are not decoded per request.
+        scope["method"] = _METHOD_NAMES.get(method) or method.decode("ascii")
         if http_version != "1.1":
             scope["http_version"] = http_version
         if parser.should_upgrade() and self._should_upgrade():
             return
-        url = httptools.parse_url(self.url)
-        raw_path = url.path
+        target = self.url
+        if target.startswith(b"/") and 35 not in target:  # 35: "#"
+            # PERF: bench_http.py - an origin-form target without a fragment is split here,
+            # not by parse_url (-50 ns): llhttp has already refused every byte parse_url
+            # would, and parse_url's path and query are the two sides of the first "?".
+            raw_path, _, query = target.partition(b"?")
+        else:
+            url = httptools.parse_url(target)
+            raw_path = url.path
+            query = url.query or b""
         path = raw_path.decode("ascii")
         if "%" in path:
             path = urllib.parse.unquote(path)
@@ -566,7 +600,7 @@ class LeanHttpToolsProtocol(LimitedHttpToolsProtocol):
         else:
             scope["path"] = path
             scope["raw_path"] = raw_path
-        scope["query_string"] = url.query or b""
+        scope["query_string"] = query
         if self._forwarded:
             _apply_forwarded(scope, self._trusted)
         limit = self._limit
@@ -586,7 +620,8 @@ class LeanHttpToolsProtocol(LimitedHttpToolsProtocol):
         self.cycle = cycle  # type: ignore[assignment]
         if previous is None or previous.response_complete:
             # Started when this read is parsed: its body (if in the same read) is there.
-            self._ready = (cycle, app)
+            self._ready = cycle
+            self._ready_app = app
         else:  # pipelined behind a response in progress
             self.flow.pause_reading()
             self.pipeline.appendleft((cycle, app))  # type: ignore[arg-type]
@@ -600,7 +635,9 @@ class LeanHttpToolsProtocol(LimitedHttpToolsProtocol):
         if cycle.response_complete:
             return
         cycle.more_body = False
-        cycle.set()
+        cycle.flag = True  # `cycle.set()`, called only when the app waits (PERF: bench_http.py)
+        if cycle._waiters:
+            cycle.set()
 
     def on_body(self, body: bytes) -> None:
         if self.parser.should_upgrade() and self._should_upgrade():
@@ -634,7 +671,9 @@ class LeanHttpToolsProtocol(LimitedHttpToolsProtocol):
         self.server_state.total_requests += 1
         if self.transport.is_closing():
             return
-        self.flow.resume_reading()
+        flow = self.flow
+        if flow.read_paused:  # PERF: bench_http.py - no call when reading is not paused
+            flow.resume_reading()
         if self.pipeline:
             cycle, app = self.pipeline.pop()
             # Not eager: an eager start here could nest once per pipelined request.
