@@ -739,3 +739,173 @@ def test_nested_three_levels_deep(fw):
         },
         {"type": "int_parsing", "loc": ["body", "n"], "msg": _INT_PARSING, "input": "z"},
     ]
+
+
+# --- pydantic constraints on dataclass fields (FastAPI validates dataclasses with pydantic) ---
+
+
+def _constrained_dataclasses():
+    """(Inner, Outer): dataclasses whose fields carry pydantic `Field` constraints, in
+    `Annotated[...]` and as defaults (needs pydantic: skipped without it)."""
+    import pytest
+
+    field = pytest.importorskip("pydantic").Field
+
+    @dataclasses.dataclass
+    class Inner:
+        n: Annotated[int, field(gt=0)]
+        tags: list[int] = field(default_factory=list, max_length=2)  # noqa: RUF009
+        name: str = field(default="x", min_length=1)
+
+    @dataclasses.dataclass
+    class Outer:
+        inner: Inner
+        items: list[Inner] = dataclasses.field(default_factory=list)
+
+    return Inner, Outer
+
+
+def _constrained_app(fw):
+    inner_tp, outer_tp = _constrained_dataclasses()
+    app = fw.FastAPI()
+
+    @app.post("/outer")
+    def outer(body: outer_tp):
+        return body
+
+    @app.post("/list")
+    def many(body: list[inner_tp]):
+        return body
+
+    @app.post("/embedded")
+    def embedded(a: inner_tp, b: Annotated[int, fw.Body()]):
+        return {"a": a, "b": b}
+
+    return fw.client(app)
+
+
+_GREATER_THAN_0 = {
+    "type": "greater_than",
+    "msg": "Input should be greater than 0",
+    "ctx": {"gt": 0},
+}
+
+
+def test_dataclass_field_constraints_nested(fw):
+    client = _constrained_app(fw)
+    r = client.post("/outer", json={"inner": {"n": 0, "tags": [1, 2, 3]}})
+    assert r.status_code == 422
+    assert r.json() == {
+        "detail": [
+            {"loc": ["body", "inner", "n"], "input": 0, **_GREATER_THAN_0},
+            {
+                "type": "too_long",
+                "loc": ["body", "inner", "tags"],
+                "msg": "List should have at most 2 items after validation, not 3",
+                "input": [1, 2, 3],
+                "ctx": {"field_type": "List", "max_length": 2, "actual_length": 3},
+            },
+        ]
+    }
+    r = client.post("/outer", json={"inner": {"n": 1, "name": ""}, "items": [{"n": -1}]})
+    assert r.status_code == 422
+    assert r.json() == {
+        "detail": [
+            {
+                "type": "string_too_short",
+                "loc": ["body", "inner", "name"],
+                "msg": "String should have at least 1 character",
+                "input": "",
+                "ctx": {"min_length": 1},
+            },
+            {"loc": ["body", "items", 0, "n"], "input": -1, **_GREATER_THAN_0},
+        ]
+    }
+
+
+def test_dataclass_field_constraints_defaults(fw):
+    client = _constrained_app(fw)
+    r = client.post("/outer", json={"inner": {"n": "1"}})
+    assert r.status_code == 200
+    assert r.json() == {"inner": {"n": 1, "tags": [], "name": "x"}, "items": []}
+
+
+def test_dataclass_field_constraints_list_and_embedded(fw):
+    client = _constrained_app(fw)
+    r = client.post("/list", json=[{"n": 2}, {"n": 0}])
+    assert r.status_code == 422
+    assert r.json() == {"detail": [{"loc": ["body", 1, "n"], "input": 0, **_GREATER_THAN_0}]}
+    r = client.post("/embedded", json={"a": {"n": 0}, "b": 1})
+    assert r.status_code == 422
+    assert r.json() == {"detail": [{"loc": ["body", "a", "n"], "input": 0, **_GREATER_THAN_0}]}
+    r = client.post("/embedded", json={"a": {"n": 3, "tags": [7]}, "b": 1})
+    assert r.status_code == 200
+    assert r.json() == {"a": {"n": 3, "tags": [7], "name": "x"}, "b": 1}
+
+
+def test_pydantic_dataclass_body_validators(fw):
+    import pytest
+
+    pydantic = pytest.importorskip("pydantic")
+
+    @pydantic.dataclasses.dataclass
+    class Doubled:
+        a: Annotated[int, pydantic.Field(lt=100)]
+
+        @pydantic.field_validator("a")
+        @classmethod
+        def double(cls, value):
+            return value * 2
+
+    app = fw.FastAPI()
+
+    @app.post("/doubled")
+    def doubled(body: Doubled):
+        return body
+
+    client = fw.client(app)
+    assert client.post("/doubled", json={"a": 3}).json() == {"a": 6}
+    r = client.post("/doubled", json={"a": 100})
+    assert r.status_code == 422
+    assert r.json() == {
+        "detail": [
+            {
+                "type": "less_than",
+                "loc": ["body", "a"],
+                "msg": "Input should be less than 100",
+                "input": 100,
+                "ctx": {"lt": 100},
+            }
+        ]
+    }
+
+
+def test_typeddict_field_constraints(fw):
+    import pytest
+
+    field = pytest.importorskip("pydantic").Field
+
+    class Bounded(TypedDict):
+        x: Annotated[int, field(ge=0)]
+
+    app = fw.FastAPI()
+
+    @app.post("/bounded")
+    def bounded(body: Bounded):
+        return body
+
+    client = fw.client(app)
+    assert client.post("/bounded", json={"x": "2"}).json() == {"x": 2}
+    r = client.post("/bounded", json={"x": -1})
+    assert r.status_code == 422
+    assert r.json() == {
+        "detail": [
+            {
+                "type": "greater_than_equal",
+                "loc": ["body", "x"],
+                "msg": "Input should be greater than or equal to 0",
+                "input": -1,
+                "ctx": {"ge": 0},
+            }
+        ]
+    }

@@ -29,6 +29,7 @@ from fasterapi_core._plan.convert import (
     make_converter,
     strip_optional,
 )
+from fasterapi_core._plan.dc_constraints import constrained_decoder
 from fasterapi_core._plan.errors import (
     all_field_errors,
     json_invalid,
@@ -647,6 +648,11 @@ def _model_decoder(tp: Any) -> tuple[Callable[[bytes], Any], Callable[[Any], Any
             return validate_any(msgspec.json.decode(data))
 
         return decode_any, validate_any
+    constrained = constrained_decoder(tp)
+    if constrained is not None:
+        # A dataclass (or TypedDict) with pydantic field constraints, or a pydantic
+        # dataclass: pydantic validates it, as in FastAPI (decided here, once).
+        return constrained
     decoder = msgspec.json.Decoder(tp, strict=False)
     fill = dataclass_filler(tp)
     if fill is not None:
