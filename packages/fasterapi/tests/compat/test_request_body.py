@@ -583,7 +583,7 @@ def nested_errors(fw, tp, payload, *, embed=False):
 
 def test_nested_model_two_bad_fields(fw):
     payload = {"name": "a", "owner": {"age": "x", "email": 5}, "tags": []}
-    expected = [
+    expected: list[dict[str, Any]] = [
         {"type": "int_parsing", "loc": ["body", "owner", "age"], "msg": _INT_PARSING, "input": "x"},
         {
             "type": "string_type",
