@@ -367,3 +367,26 @@ def test_type_pydantic_cannot_read_stays_on_msgspec() -> None:
     assert r.json() == {"pos": {"x": 1}, "n": 2}
     r = client.post("/holds", json={"pos": {"x": "a"}, "n": 2})
     assert r.status_code == 422
+
+
+def test_dataclass_query_model_with_constraints_is_validated_by_pydantic() -> None:
+    # Before, a `Field(...)` default became the value (a 500 on encoding) and the
+    # constraints were ignored in a parameter model too.
+    from fasterapi_core import Query
+
+    app = Faster()
+
+    @app.get("/filter")
+    async def filter_items(q: Annotated[Inner, Query()]) -> dict[str, Any]:
+        return dataclasses.asdict(q)
+
+    client = TestClient(app)
+    assert client.get("/filter", params={"n": "3"}).json() == {"n": 3, "tags": [], "name": "x"}
+    bad = client.get("/filter", params={"n": "0", "name": ""})
+    assert bad.status_code == 422
+    detail = bad.json()["detail"]
+    assert [(e["type"], e["loc"]) for e in detail] == [
+        ("greater_than", ["query", "n"]),
+        ("string_too_short", ["query", "name"]),
+    ]
+    assert client.get("/filter", params={"n": "3"}).status_code == 200  # still answering

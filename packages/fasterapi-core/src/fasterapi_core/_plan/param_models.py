@@ -27,6 +27,7 @@ from fasterapi_core._plan.convert import (
     make_converter,
     strip_optional,
 )
+from fasterapi_core._plan.dc_constraints import constrained_decoder
 from fasterapi_core._plan.errors import all_field_errors, pydantic_errors, validation_errors
 from fasterapi_core._plan.fill import dataclass_filler
 from fasterapi_core.params import CookieInfo, HeaderInfo, ParamInfo, QueryInfo, Undefined
@@ -205,8 +206,11 @@ def _validator(
     field's text is first converted by the same precompiled converters as a plain parameter
     (pydantic's lax rules and messages), then msgspec checks constraints and builds the object.
     """
-    if _is_pydantic(model):
-        validate = model.model_validate
+    constrained = None if _is_pydantic(model) else constrained_decoder(model)
+    if _is_pydantic(model) or constrained is not None:
+        # A pydantic model, or a dataclass whose fields carry pydantic constraints (or
+        # `Field(...)` defaults): pydantic validates it, as for a body of that type.
+        validate = model.model_validate if constrained is None else constrained[1]
 
         def validate_pydantic(values: dict[str, Any]) -> tuple[Any, list[dict[str, Any]]]:
             try:
