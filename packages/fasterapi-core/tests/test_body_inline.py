@@ -73,6 +73,15 @@ CASES = {
         [{"type": "http.request", "body": BODY}], [*JSON, (b"content-length", b"99999999")]
     ),
     "invalid JSON": request([{"type": "http.request", "body": b"{"}], JSON),
+    # Bodies the route's own decode refuses: `read_single` then reports them.
+    "wrong field types": request(
+        [{"type": "http.request", "body": b'{"name":1,"price":"x"}'}], JSON
+    ),
+    "missing field": request([{"type": "http.request", "body": b'{"name":"a"}'}], JSON),
+    "not an object": request([{"type": "http.request", "body": b"[1,2]"}], JSON),
+    "trailing data": request([{"type": "http.request", "body": BODY + b" x"}], JSON),
+    "too deep": request([{"type": "http.request", "body": b"[" * 5000 + b"]" * 5000}], JSON),
+    "bad UTF-8": request([{"type": "http.request", "body": b'{"name":"\xff","price":1}'}], JSON),
 }
 
 
@@ -82,6 +91,9 @@ def test_single_and_planned_bodies_agree(raw: Any, case: str) -> None:
     single, planned = (r for r in app.routes if r.path in ("/single", "/planned"))
     # The two reading paths under test (the inline one and `_read_body`).
     assert (single._single, single._json_body, planned._single) == (True, True, False)
+    # The inline path decodes a plain Struct body itself (`read_single` only on failure).
+    assert single.plan.body is not None
+    assert single.plan.body.decode is not None
     answers = []
     for path in ("/single", "/planned"):
         result = raw(app, "POST", path, **CASES[case])
@@ -122,3 +134,29 @@ def test_disconnect_before_the_body_ends_answers_nothing(raw: Any) -> None:
             headers=JSON,
         )
         assert result.messages == []
+
+
+class Tagged(Item):
+    extra: int = 0
+
+
+def test_response_model_instance_and_subclass(raw: Any) -> None:
+    """An instance of exactly the response model is sent as is (the converter is skipped); a
+    subclass instance still goes through it and loses the fields the model does not have."""
+    app = Faster(openapi_url=None)
+
+    @app.post("/same", status_code=201)
+    async def same(item: Item) -> Item:
+        return item
+
+    @app.post("/subclass", status_code=201)
+    async def subclass(item: Item) -> Item:
+        return Tagged(item.name, item.price, extra=7)
+
+    route = next(r for r in app.routes if r.path == "/same")
+    assert route._exact_response is Item
+    messages = [{"type": "http.request", "body": BODY}]
+    for path in ("/same", "/subclass"):
+        result = raw(app, "POST", path, messages=list(messages), headers=JSON)
+        assert result.status == 201
+        assert msgspec.json.decode(result.body) == {"name": "a", "price": 1.5}

@@ -16,6 +16,7 @@ import re
 import types
 import typing
 import warnings
+import weakref
 from collections.abc import Awaitable, Callable, Mapping, MutableMapping, Sequence
 from typing import Any, TypeVar
 
@@ -185,6 +186,11 @@ def _is_response_class(tp: Any) -> bool:
     return is_class(tp) and issubclass(tp, Response)
 
 
+# The converters that return a value of exactly this type unchanged (a Struct or plain class
+# response model): the route skips the call for such a value.
+_EXACT_TYPE: weakref.WeakKeyDictionary[Callable[[Any], Any], type] = weakref.WeakKeyDictionary()
+
+
 def _response_converter(
     model: Any, dump_options: Mapping[str, Any] | None = None
 ) -> Callable[[Any], Any] | None:
@@ -279,6 +285,8 @@ def _response_converter(
             return fill(convert_value(value))
 
         return convert_and_fill
+    if exact is not None:
+        _EXACT_TYPE[convert_value] = exact
     return convert_value
 
 
@@ -530,6 +538,11 @@ class APIRoute(BaseRoute):
             # keeps the plain msgspec encoding, which matches pydantic's JSON mode for these
             # (benchmarks/bench_core.py endpoints are all annotated).
             self._convert_response = jsonable
+        # PERF: a returned instance of exactly the response model's class goes to the encoder
+        # without the converter call, which would return it as is (benchmarks/bench_core.py::body).
+        self._exact_response: type | None = (
+            None if self._convert_response is None else _EXACT_TYPE.get(self._convert_response)
+        )
         self._pruning = not pydantic_model and bool(
             response_model_exclude_none
             or response_model_include is not None
@@ -882,7 +895,17 @@ class APIRoute(BaseRoute):
                         if len(raw_body) > limit:
                             raise HTTPException(413, "Request body too large")
                         ctx.raw_body = raw_body
-                        body_plan.read(ctx, raw_body)
+                        decode = body_plan.decode
+                        if decode is not None and raw_body:
+                            # PERF: a valid body is decoded here, no read_single call
+                            # (benchmarks/bench_core.py::body). On any failure read_single
+                            # decodes it again and reports as usual.
+                            try:
+                                ctx.body_values[body_plan.name] = decode(raw_body)
+                            except Exception:
+                                body_plan.read(ctx, raw_body)
+                        else:
+                            body_plan.read(ctx, raw_body)
                     elif not await self._read_rest(body_plan, ctx, message, receive, content_type):
                         return  # the client went away: nothing to answer
                 elif not await self._read_body(self.plan, ctx, scope, receive):
@@ -908,7 +931,11 @@ class APIRoute(BaseRoute):
                     and _SENT_AS_IS.get(type(value)) is False
                 ):
                     convert = self._convert_response
-                    body = encode_json(value if convert is None else convert(value))
+                    body = encode_json(
+                        value
+                        if convert is None or type(value) is self._exact_response
+                        else convert(value)
+                    )
                     await send(
                         {
                             "type": "http.response.start",

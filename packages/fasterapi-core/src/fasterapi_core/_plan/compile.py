@@ -13,6 +13,7 @@ import dataclasses
 import inspect
 import re
 import typing
+import weakref
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
@@ -21,12 +22,17 @@ import msgspec
 from fasterapi_core._concurrency import run_in_threadpool, step_generator
 from fasterapi_core._plan.context import Context
 from fasterapi_core._plan.convert import (
+    _SMALL_INTS,
+    INT_PARSING_MSG,
     Invalid,
+    _to_int,
+    _to_str,
     is_class,
     is_optional,
     is_typeddict,
     make_checks,
     make_converter,
+    parse_int,
     strip_optional,
 )
 from fasterapi_core._plan.dc_constraints import constrained_decoder
@@ -66,6 +72,12 @@ from fasterapi_core.responses import Response
 __all__ = ("BodyPlan", "Dependant", "Plan", "Step", "compile_plan", "path_param_names")
 
 Extractor = Callable[[Context], Any]
+
+# Extractors whose common case generated code reads inline: (location, key, conversion), see
+# `_extract_lines`. Weak keys: a plan recompiled for dependency overrides drops its extractors.
+_INLINE: weakref.WeakKeyDictionary[Callable[..., Any], tuple[str, Any, str | None]] = (
+    weakref.WeakKeyDictionary()
+)
 
 _PATH_PARAM = re.compile(r"{([^{}:]+)(?::[^{}]*)?}")
 
@@ -191,6 +203,11 @@ class BodyPlan:
         [Context, Any], Any
     ]  # fills ctx.body_values (or appends errors); async for forms
     media_type: str
+    # A lone JSON body that msgspec decodes with nothing else to check: `decode(body)` is the
+    # value `read` stores under `name` for a non-empty body, and raises where `read` would
+    # report (the route then calls `read`, which decodes again and reports as usual).
+    decode: Callable[[bytes], Any] | None = None
+    name: str = ""
 
 
 @dataclasses.dataclass(slots=True)
@@ -404,6 +421,11 @@ def _missing(loc: str, alias: str) -> dict[str, Any]:
     return {"type": "missing", "loc": [loc, alias], "msg": "Field required", "input": None}
 
 
+def _bad_int(loc: str, alias: str, raw: str) -> dict[str, Any]:
+    """The error `_to_int`'s `Invalid` reports for `raw` at `[loc, alias]`."""
+    return {"type": "int_parsing", "loc": [loc, alias], "msg": INT_PARSING_MSG, "input": raw}
+
+
 def _scalar_extractor(field: Field) -> Extractor:
     """An extractor for one scalar path, query (last value), header (first value) or cookie."""
     alias = field.alias
@@ -421,6 +443,7 @@ def _scalar_extractor(field: Field) -> Extractor:
     get_query = Context.query
     get_headers = Context.headers
     get_cookies = Context.cookies
+    inline_key: Any = alias
 
     # PERF: one closure per location reads the parsed source straight from the context's
     # slot; no source function call per parameter (benchmarks/bench_core.py::query).
@@ -438,7 +461,7 @@ def _scalar_extractor(field: Field) -> Extractor:
             return query.get(alias)
 
     elif loc == "header":
-        raw_name = alias.encode("latin-1")
+        raw_name = inline_key = alias.encode("latin-1")
 
         def lookup(ctx: Context) -> Any:
             # PERF: scan the raw ASGI list for this one name instead of decoding every header
@@ -459,6 +482,16 @@ def _scalar_extractor(field: Field) -> Extractor:
             if cookies is None:
                 cookies = get_cookies(ctx)
             return cookies.get(alias)
+
+    # What the generated starters and runners may read inline (see `_extract_lines`): where
+    # the raw value is, under which key, and how it converts. Only for int and str without
+    # constraints; anything else is left to the extractor.
+    kind = "int" if convert is _to_int else "str" if convert is _to_str else None
+    inline = (loc, inline_key, kind)
+    inlinable = kind is not None and check is None and loc in ("path", "query", "header")
+    # PERF: an int without constraints is parsed without raising and catching an `Invalid`
+    # when it is bad (benchmarks/bench_core.py::invalid).
+    plain_int = kind == "int" and check is None
 
     def extract(ctx: Context) -> Any:
         raw = lookup(ctx)
@@ -485,6 +518,11 @@ def _scalar_extractor(field: Field) -> Extractor:
             if raw is None:
                 ctx.errors.append(_missing(loc, alias))
                 return None
+            if plain_int:
+                number = parse_int(raw)
+                if number is None:
+                    ctx.errors.append(_bad_int(loc, alias, raw))
+                return number
             try:
                 value = convert(raw)
                 if check is not None:
@@ -494,6 +532,8 @@ def _scalar_extractor(field: Field) -> Extractor:
                 return None
             return value
 
+        if inlinable:
+            _INLINE[extract_path] = inline
         return extract_path
     if loc == "query":
 
@@ -509,6 +549,11 @@ def _scalar_extractor(field: Field) -> Extractor:
                     ctx.errors.append(_missing(loc, alias))
                     return None
                 return default if constant else get_default()
+            if plain_int:
+                number = parse_int(raw)
+                if number is None:
+                    ctx.errors.append(_bad_int(loc, alias, raw))
+                return number
             try:
                 value = convert(raw)
                 if check is not None:
@@ -518,7 +563,11 @@ def _scalar_extractor(field: Field) -> Extractor:
                 return None
             return value
 
+        if inlinable:
+            _INLINE[extract_query] = inline
         return extract_query
+    if inlinable:
+        _INLINE[extract] = inline
     return extract
 
 
@@ -615,6 +664,7 @@ def _body_extractor(field: Field) -> Extractor:
     def extract(ctx: Context) -> Any:
         return ctx.body_values.get(name)
 
+    _INLINE[extract] = ("body", name, None)
     return extract
 
 
@@ -727,7 +777,20 @@ def _json_body_plan(fields: list[Field], embed: bool) -> BodyPlan:
                     return
             ctx.body_values[name] = value
 
-        return BodyPlan("json", fields, False, read_single, _media_type(fields))
+        # PERF: the route decodes a valid body itself, without the read_single call
+        # (benchmarks/bench_core.py::body).
+        plain = check is None and isinstance(
+            getattr(decode, "__self__", None), msgspec.json.Decoder
+        )
+        return BodyPlan(
+            "json",
+            fields,
+            False,
+            read_single,
+            _media_type(fields),
+            decode if plain else None,
+            name,
+        )
 
     converters = []
     for field in fields:
@@ -1064,10 +1127,67 @@ def _factory(source: str, filename: str) -> Callable[..., Any]:
     """The `make` function defined by `source`, compiled once per distinct source text."""
     factory = _FACTORIES.get(source)
     if factory is None:
-        namespace: dict[str, Any] = {"RequestValidationError": RequestValidationError}
+        namespace: dict[str, Any] = {
+            "RequestValidationError": RequestValidationError,
+            "parse_query_last": parse_query_last,
+            "small_ints": _SMALL_INTS,
+        }
         exec(compile(source, filename, "exec"), namespace)
         factory = _FACTORIES[source] = namespace["make"]
     return factory
+
+
+def _extract_lines(
+    suffix: str, extract: Extractor, objects: list[Any], params: list[str], query_read: list[bool]
+) -> list[str]:
+    """The lines setting `arg_<suffix>` to what `extract(ctx)` returns.
+
+    PERF: a body value, and a path, query or header value that is an int from 0 to 999 or a
+    str without constraints, is read inline, with no extractor call (and no `_to_int` call);
+    anything else (a miss, an error, another value) calls the extractor, which reads it again
+    and reports as before (benchmarks/bench_core.py::query, ::body, ::deps, ::path).
+    `query_read` holds True once the lines have bound `query` (the parsed query string).
+    """
+    arg = f"arg_{suffix}"
+    inline = _INLINE.get(extract)
+    if inline is not None and inline[0] == "body":
+        objects.append(inline[1])
+        params.append(f"key_{suffix}")
+        return [f"        {arg} = ctx.body_values.get(key_{suffix})"]
+    objects.append(extract)
+    params.append(f"extract_{suffix}")
+    call = f"extract_{suffix}(ctx)"
+    if inline is None:
+        return [f"        {arg} = {call}"]
+    loc, key, kind = inline
+    objects.append(key)
+    params.append(f"key_{suffix}")
+    # A str needs no conversion: the raw value goes straight into the argument.
+    raw = f"raw_{suffix}" if kind == "int" else arg
+    lines = []
+    if loc == "path":
+        lines.append(f"        {raw} = ctx.path_params.get(key_{suffix})")
+    elif loc == "query":
+        if not query_read[0]:
+            query_read[0] = True
+            lines += [
+                "        query = ctx._query",
+                "        if query is None:",
+                '            query = ctx._query = parse_query_last(ctx.scope.get("query_string", b""))',
+            ]
+        lines.append(f"        {raw} = query.get(key_{suffix})")
+    else:
+        lines += [
+            f"        {raw} = None",
+            "        for header_key, header_value in ctx.scope['headers']:",
+            f"            if header_key == key_{suffix}:",
+            f"                {raw} = header_value.decode('latin-1')",
+            "                break",
+        ]
+    if kind == "int":
+        lines.append(f"        {arg} = small_ints.get({raw})")
+    lines += [f"        if {arg} is None:", f"            {arg} = {call}"]
+    return lines
 
 
 def generate_starter(step: Step) -> Callable[[Context], Any]:
@@ -1077,10 +1197,9 @@ def generate_starter(step: Step) -> Callable[[Context], Any]:
     params = ["call"]
     lines = ["    def start(ctx):"]
     keywords = []
+    query_read = [False]
     for j, (name, extract) in enumerate(step.args):
-        objects.append(extract)
-        params.append(f"extract_{j}")
-        lines.append(f"        arg_{j} = extract_{j}(ctx)")
+        lines += _extract_lines(str(j), extract, objects, params, query_read)
         keywords.append(f"{name}=arg_{j}")
     lines.append("        if ctx.errors or ctx.body_errors:")
     lines.append("            return None")
@@ -1107,14 +1226,13 @@ def _generate_runner(steps: tuple[Step, ...]) -> Callable[[Context], Awaitable[A
         "        errors = ctx.errors",
         "        body_errors = ctx.body_errors",
     ]
+    query_read = [False]
     for i, step in enumerate(steps):
         objects.append(step.call)
         params.append(f"call_{i}")
         keywords = []
         for j, (name, extract) in enumerate(step.args):
-            objects.append(extract)
-            params.append(f"extract_{i}_{j}")
-            lines.append(f"        arg_{i}_{j} = extract_{i}_{j}(ctx)")
+            lines += _extract_lines(f"{i}_{j}", extract, objects, params, query_read)
             keywords.append(f"{name}=arg_{i}_{j}")
         keywords.extend(f"{name}=value_{slot}" for name, slot in step.deps)
         lines.append("        if errors or body_errors:")

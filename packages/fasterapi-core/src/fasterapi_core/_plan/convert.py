@@ -26,6 +26,7 @@ __all__ = (
     "is_typeddict",
     "make_checks",
     "make_converter",
+    "parse_int",
     "strip_optional",
     "union_tag",
 )
@@ -140,16 +141,28 @@ def _to_int(raw: str) -> int:
     small = _SMALL_INTS.get(raw)
     if small is not None:
         return small
+    value = parse_int(raw)
+    if value is None:
+        raise Invalid("int_parsing", INT_PARSING_MSG)
+    return value
+
+
+INT_PARSING_MSG = "Input should be a valid integer, unable to parse string as an integer"
+
+
+def parse_int(raw: str) -> int | None:
+    """`raw` as an int the way pydantic's lax mode reads one, or None when it is not an int
+    (what `_to_int` reports as 'int_parsing')."""
+    small = _SMALL_INTS.get(raw)
+    if small is not None:
+        return small
     # PERF: plain digits convert at once, and text that cannot be an int is refused without
     # raising and catching a ValueError first (benchmarks/bench_core.py::path, ::invalid).
     if raw.isdigit() and raw.isascii() and len(raw) <= 4300:
         return int(raw)
     if not raw.isascii() or not _INT_CHARS.issuperset(raw):
         if "." not in raw:
-            raise Invalid(
-                "int_parsing",
-                "Input should be a valid integer, unable to parse string as an integer",
-            )
+            return None
     else:
         try:
             return int(raw)
@@ -163,9 +176,7 @@ def _to_int(raw: str) -> int:
             return int(head)
         except ValueError:
             pass
-    raise Invalid(
-        "int_parsing", "Input should be a valid integer, unable to parse string as an integer"
-    )
+    return None
 
 
 def _to_float(raw: str) -> float:

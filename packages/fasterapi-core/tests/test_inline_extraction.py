@@ -1,0 +1,215 @@
+"""Parameters the generated starters and runners read inline (a path, query or header int or
+str without constraints) answer exactly as the same parameters read by their extractor (the
+same parameter with a constraint no test value reaches), for good, odd, bad and missing values.
+
+The inline read handles a 0-999 int or a present str itself and calls the extractor for the
+rest; a bad int is reported without raising. Both must match the general path byte for byte.
+"""
+
+from typing import Annotated, Any
+
+import msgspec
+import pytest
+
+from fasterapi_core import Depends, Faster, Header, Path, Query
+from fasterapi_core._plan.compile import _INLINE
+
+HUGE = 10**60  # a bound no test value reaches: only makes the parameter go through its extractor
+
+RefInt = Annotated[int, Query(gt=-HUGE)]
+RefStr = Annotated[str, Query(max_length=HUGE)]
+
+
+def make_app() -> Faster:
+    app = Faster(openapi_url=None)
+
+    @app.get("/q")
+    async def query_inline(a: int = 5, b: str = "d", c: int | None = None) -> dict[str, Any]:
+        return {"a": a, "b": b, "c": c}
+
+    @app.get("/q_ref")
+    async def query_ref(
+        a: RefInt = 5, b: RefStr = "d", c: Annotated[int | None, Query(gt=-HUGE)] = None
+    ) -> dict[str, Any]:
+        return {"a": a, "b": b, "c": c}
+
+    @app.get("/q_required")
+    async def query_required(a: int, b: str) -> dict[str, Any]:
+        return {"a": a, "b": b}
+
+    @app.get("/q_required_ref")
+    async def query_required_ref(a: RefInt, b: RefStr) -> dict[str, Any]:
+        return {"a": a, "b": b}
+
+    @app.get("/p/{a}/{b}")
+    async def path_inline(a: int, b: str) -> dict[str, Any]:
+        return {"a": a, "b": b}
+
+    @app.get("/p_ref/{a}/{b}")
+    async def path_ref(
+        a: Annotated[int, Path(gt=-HUGE)], b: Annotated[str, Path(max_length=HUGE)]
+    ) -> dict[str, Any]:
+        return {"a": a, "b": b}
+
+    @app.get("/h")
+    async def header_inline(
+        x_n: Annotated[int | None, Header()] = None, x_s: Annotated[str, Header()] = "none"
+    ) -> dict[str, Any]:
+        return {"n": x_n, "s": x_s}
+
+    @app.get("/h_ref")
+    async def header_ref(
+        x_n: Annotated[int | None, Header(gt=-HUGE)] = None,
+        x_s: Annotated[str, Header(max_length=HUGE)] = "none",
+    ) -> dict[str, Any]:
+        return {"n": x_n, "s": x_s}
+
+    @app.get("/h_required")
+    async def header_required(x_s: Annotated[str, Header()]) -> dict[str, Any]:
+        return {"s": x_s}
+
+    @app.get("/h_required_ref")
+    async def header_required_ref(x_s: Annotated[str, Header(max_length=HUGE)]) -> dict[str, Any]:
+        return {"s": x_s}
+
+    # A graph of dependencies runs through the generated runner: the same reads, per step.
+    async def inline_dep(a: int = 5, x_n: Annotated[int | None, Header()] = None) -> int:
+        return a + (x_n or 0)
+
+    async def ref_dep(a: RefInt = 5, x_n: Annotated[int | None, Header(gt=-HUGE)] = None) -> int:
+        return a + (x_n or 0)
+
+    @app.get("/d")
+    async def deps_inline(
+        total: Annotated[int, Depends(inline_dep)], c: int | None = None
+    ) -> dict[str, Any]:
+        return {"total": total, "c": c}
+
+    @app.get("/d_ref")
+    async def deps_ref(
+        total: Annotated[int, Depends(ref_dep)], c: Annotated[int | None, Query(gt=-HUGE)] = None
+    ) -> dict[str, Any]:
+        return {"total": total, "c": c}
+
+    return app
+
+
+INTS = [
+    "0",
+    "7",
+    "999",
+    "1000",
+    "007",
+    "-5",
+    "+5",
+    " 42 ",
+    "1_000",
+    "3.0",
+    "3.5",
+    "abc",
+    "",
+    "1e3",
+    "²",
+    "12345678901234567890",
+    "9" * 4301,
+]
+
+
+def answer(raw: Any, app: Faster, path: str, **options: Any) -> tuple[int | None, Any]:
+    result = raw(app, "GET", path, **options)
+    return result.status, msgspec.json.decode(result.body)
+
+
+def test_the_plain_parameters_are_read_inline() -> None:
+    app = make_app()
+    routes = {route.path: route for route in app.routes}
+    for path in ("/q", "/p/{a}/{b}", "/h", "/d"):
+        steps = routes[path].plan.steps
+        assert all(extract in _INLINE for step in steps for _, extract in step.args), path
+    for path in ("/q_ref", "/p_ref/{a}/{b}", "/h_ref", "/d_ref"):
+        steps = routes[path].plan.steps
+        assert not any(extract in _INLINE for step in steps for _, extract in step.args), path
+
+
+@pytest.mark.parametrize("value", INTS)
+def test_query_values_answer_as_the_extractor_does(raw: Any, value: str) -> None:
+    app = make_app()
+    encoded = value.encode("utf-8").replace(b" ", b"%20").replace(b"+", b"%2B")
+    query = b"a=" + encoded + b"&b=" + encoded + b"&c=" + encoded
+    inline = answer(raw, app, "/q", query=query)
+    assert inline == answer(raw, app, "/q_ref", query=query)
+    assert answer(raw, app, "/q_required", query=query) == answer(
+        raw, app, "/q_required_ref", query=query
+    )
+    if value == "7":
+        assert inline == (200, {"a": 7, "b": "7", "c": 7})
+    if value == "abc":
+        assert inline[0] == 422
+        assert [error["loc"] for error in inline[1]["detail"]] == [["query", "a"], ["query", "c"]]
+
+
+@pytest.mark.parametrize(
+    "query", [b"", b"a=1&a=2", b"b=x&b=", b"c=&a=", b"a=%37", b"other=1", b"a"]
+)
+def test_missing_repeated_and_escaped_query_values(raw: Any, query: bytes) -> None:
+    app = make_app()
+    assert answer(raw, app, "/q", query=query) == answer(raw, app, "/q_ref", query=query)
+    assert answer(raw, app, "/q_required", query=query) == answer(
+        raw, app, "/q_required_ref", query=query
+    )
+    assert answer(raw, app, "/d", query=query) == answer(raw, app, "/d_ref", query=query)
+
+
+@pytest.mark.parametrize("value", [v for v in INTS if v.strip() and "/" not in v])
+def test_path_values_answer_as_the_extractor_does(raw: Any, value: str) -> None:
+    app = make_app()
+    inline = answer(raw, app, f"/p/{value}/{value}")
+    assert inline == answer(raw, app, f"/p_ref/{value}/{value}")
+    if value == "abc":
+        assert inline == (
+            422,
+            {
+                "detail": [
+                    {
+                        "type": "int_parsing",
+                        "loc": ["path", "a"],
+                        "msg": "Input should be a valid integer, unable to parse string as an "
+                        "integer",
+                        "input": "abc",
+                    }
+                ]
+            },
+        )
+
+
+@pytest.mark.parametrize("value", INTS)
+def test_header_values_answer_as_the_extractor_does(raw: Any, value: str) -> None:
+    app = make_app()
+    encoded = value.encode("utf-8")
+    headers = [(b"x-n", encoded), (b"x-s", encoded)]
+    inline = answer(raw, app, "/h", headers=headers)
+    assert inline == answer(raw, app, "/h_ref", headers=headers)
+    assert answer(raw, app, "/d", headers=headers) == answer(raw, app, "/d_ref", headers=headers)
+    if value == "42":
+        assert inline == (200, {"n": 42, "s": "42"})
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        [],
+        [(b"x-s", b"first"), (b"x-s", b"second")],
+        [(b"X-S", b"upper"), (b"X-N", b"12")],  # a client library's capitals: the slow parse
+        [(b"x-n", b"\xff"), (b"x-s", b"caf\xe9")],
+    ],
+)
+def test_header_lists_answer_as_the_extractor_does(
+    raw: Any, headers: list[tuple[bytes, bytes]]
+) -> None:
+    app = make_app()
+    assert answer(raw, app, "/h", headers=headers) == answer(raw, app, "/h_ref", headers=headers)
+    assert answer(raw, app, "/h_required", headers=headers) == answer(
+        raw, app, "/h_required_ref", headers=headers
+    )
+    if not headers:
+        assert answer(raw, app, "/h_required", headers=headers)[0] == 422
