@@ -94,6 +94,9 @@ def test_single_and_planned_bodies_agree(raw: Any, case: str) -> None:
     # The inline path decodes a plain Struct body itself (`read_single` only on failure).
     assert single.plan.body is not None
     assert single.plan.body.decode is not None
+    # ... and, the body being the endpoint's only argument, calls it with no Context at all.
+    assert single._body_decode is not None
+    assert planned._body_decode is None
     answers = []
     for path in ("/single", "/planned"):
         result = raw(app, "POST", path, **CASES[case])
@@ -160,3 +163,50 @@ def test_response_model_instance_and_subclass(raw: Any) -> None:
         result = raw(app, "POST", path, messages=list(messages), headers=JSON)
         assert result.status == 201
         assert msgspec.json.decode(result.body) == {"name": "a", "price": 1.5}
+
+
+def test_lone_body_endpoints_answering_otherwise(raw: Any) -> None:
+    """An endpoint called straight with its decoded body may return a response object, raise,
+    or take an optional body; each is answered as through the general path."""
+    from fasterapi_core import HTTPException
+    from fasterapi_core.responses import JSONResponse
+
+    app = Faster(openapi_url=None)
+
+    @app.post("/response")
+    async def response(item: Item) -> Any:
+        return JSONResponse({"seen": item.name}, status_code=202, headers={"x-seen": "1"})
+
+    @app.post("/raises")
+    async def raises(item: Item) -> Item:
+        raise HTTPException(418, item.name)
+
+    @app.post("/optional", status_code=201)
+    async def optional(item: Item | None = None) -> Item | None:
+        return item
+
+    @app.post("/optional_planned", status_code=201)
+    async def optional_planned(
+        one: Annotated[int, Depends(dep)], item: Item | None = None
+    ) -> Item | None:
+        return item
+
+    routes = {route.path: route for route in app.routes}
+    assert routes["/response"]._body_decode is not None
+    assert routes["/optional"]._body_decode is not None
+
+    def post(path: str, body: bytes) -> Any:
+        return raw(
+            app, "POST", path, messages=[{"type": "http.request", "body": body}], headers=JSON
+        )
+
+    result = post("/response", BODY)
+    assert (result.status, result.body, result.headers["x-seen"]) == (202, b'{"seen":"a"}', "1")
+    result = post("/raises", BODY)
+    assert (result.status, msgspec.json.decode(result.body)) == (418, {"detail": "a"})
+    for body in (BODY, b"", b"null", b'{"name":"a"}'):
+        answers = [
+            (r.status, r.body) for r in (post("/optional", body), post("/optional_planned", body))
+        ]
+        assert answers[0] == answers[1], body
+    assert post("/optional", BODY).status == 201

@@ -30,6 +30,7 @@ from fasterapi_core._plan.compile import (
     Plan,
     compile_plan,
     contains_pydantic,
+    generate_body_caller,
     generate_starter,
     run_steps,
 )
@@ -184,6 +185,13 @@ def _is_subclass(tp: Any, base: type) -> bool:
 
 def _is_response_class(tp: Any) -> bool:
     return is_class(tp) and issubclass(tp, Response)
+
+
+_UNDECODED = object()  # no body decoded by the route itself (see `APIRoute.handle`)
+
+
+def _no_body_call(value: Any) -> Any:
+    raise AssertionError("called only for a route whose _body_decode is set")
 
 
 # The converters that return a value of exactly this type unchanged (a Struct or plain class
@@ -624,6 +632,14 @@ class APIRoute(BaseRoute):
         self._args = step.args
         self._direct_async = step.kind == ASYNC
         self._starter = generate_starter(step) if self._single and step.kind == ASYNC else None
+        # The endpoint called with its lone JSON body as decoded by `_body_decode` (None when
+        # the route has more to read or check, or the body is no plain msgspec type).
+        self._body_decode: Callable[[bytes], Any] | None = None
+        self._body_call: Callable[[Any], Any] = _no_body_call
+        body_call = generate_body_caller(step) if self._starter is not None else None
+        if body_call is not None and body is not None and self._bytes_body is None:
+            self._body_decode = body.decode
+            self._body_call = body_call
         return plan
 
     def _current_plan(self) -> Plan:
@@ -827,6 +843,7 @@ class APIRoute(BaseRoute):
         """Run the endpoint for one request and send its response."""
         # PERF: the fast paths below skip the generic plan runner, the temporary-response merge
         # and a coroutine frame or two each (benchmarks/bench_core.py::health, ::path, ::body).
+        ctx: Context | None
         if self._direct:
             value = (
                 await self.endpoint()
@@ -859,11 +876,12 @@ class APIRoute(BaseRoute):
             await self._send(value, ctx, scope, receive, send)
             return
         if self._single:
-            ctx = Context(scope, receive, send, path_params)
+            body_plan = self._body_plan
+            # None while no Context is needed: a lone body the route decoded itself.
+            ctx = None
             try:
-                body_plan = self._body_plan
                 if body_plan is None:
-                    pass
+                    ctx = Context(scope, receive, send, path_params)
                 elif self._json_body:
                     # PERF: `_read_body` inline for a JSON body, one coroutine less
                     # (benchmarks/bench_core.py body 0.45 -> 0.49). Keep the two in step.
@@ -883,8 +901,6 @@ class APIRoute(BaseRoute):
                             raise HTTPException(400, "Invalid Content-Length header") from None
                         if declared > limit:
                             raise HTTPException(413, "Request body too large")
-                    ctx.body_errors = []
-                    ctx.body_values = {}
                     message = await receive()
                     if (
                         content_type == b"application/json"
@@ -894,24 +910,41 @@ class APIRoute(BaseRoute):
                         raw_body = message.get("body") or b""
                         if len(raw_body) > limit:
                             raise HTTPException(413, "Request body too large")
-                        ctx.raw_body = raw_body
-                        decode = body_plan.decode
+                        decode = self._body_decode
+                        decoded: Any = _UNDECODED
                         if decode is not None and raw_body:
-                            # PERF: a valid body is decoded here, no read_single call
+                            # PERF: the endpoint takes only this body, which msgspec decodes
+                            # with nothing else to check: decoded here and passed straight
+                            # to the endpoint, with no Context, starter or read_single
                             # (benchmarks/bench_core.py::body). On any failure read_single
-                            # decodes it again and reports as usual.
+                            # decodes it again below and reports as usual.
                             try:
-                                ctx.body_values[body_plan.name] = decode(raw_body)
+                                decoded = decode(raw_body)
                             except Exception:
-                                body_plan.read(ctx, raw_body)
+                                decoded = _UNDECODED
+                        if decoded is not _UNDECODED:
+                            coroutine = self._body_call(decoded)
                         else:
+                            ctx = Context(scope, receive, send, path_params)
+                            ctx.body_errors = []
+                            ctx.body_values = {}
+                            ctx.raw_body = raw_body
                             body_plan.read(ctx, raw_body)
-                    elif not await self._read_rest(body_plan, ctx, message, receive, content_type):
+                    else:
+                        ctx = Context(scope, receive, send, path_params)
+                        ctx.body_errors = []
+                        ctx.body_values = {}
+                        if not await self._read_rest(
+                            body_plan, ctx, message, receive, content_type
+                        ):
+                            return  # the client went away: nothing to answer
+                else:
+                    ctx = Context(scope, receive, send, path_params)
+                    if not await self._read_body(self.plan, ctx, scope, receive):
                         return  # the client went away: nothing to answer
-                elif not await self._read_body(self.plan, ctx, scope, receive):
-                    return  # the client went away: nothing to answer
-                starter = self._starter
-                if starter is not None:
+                if ctx is None:
+                    value = await coroutine
+                elif (starter := self._starter) is not None:
                     # PERF: generated code extracts the arguments and returns the endpoint's
                     # coroutine, no kwargs dict (benchmarks/bench_core.py::path, ::body).
                     coroutine = starter(ctx)
@@ -927,7 +960,7 @@ class APIRoute(BaseRoute):
                     value = await run_in_threadpool(self.endpoint, **kwargs)
                 if (
                     self._inline_json
-                    and ctx.response is None
+                    and (ctx is None or ctx.response is None)
                     and _SENT_AS_IS.get(type(value)) is False
                 ):
                     convert = self._convert_response
@@ -954,12 +987,14 @@ class APIRoute(BaseRoute):
                             "body": b"" if scope["method"] == "HEAD" else body,
                         }
                     )
-                    if ctx.background is not None:
+                    if ctx is not None and ctx.background is not None:
                         await ctx.background()
                     return
+                if ctx is None:
+                    ctx = Context(scope, receive, send, path_params)
                 await self._send(value, ctx, scope, receive, send)
             finally:
-                if ctx.request is not None:
+                if ctx is not None and ctx.request is not None:
                     await _close_form(ctx)
             return
         plan = self.plan

@@ -1212,6 +1212,22 @@ def generate_starter(step: Step) -> Callable[[Context], Any]:
     return starter
 
 
+def generate_body_caller(step: Step) -> Callable[[Any], Any] | None:
+    """For a one-step plan whose only argument is the JSON body: generated code calling the
+    endpoint with the decoded body as that argument (returning what the call returns, the
+    coroutine of an async endpoint); None for any other plan."""
+    if len(step.args) != 1:
+        return None
+    name, extract = step.args[0]
+    inline = _INLINE.get(extract)
+    if inline is None or inline[0] != "body":
+        return None
+    # Only the parameter's name (an identifier) goes into the source.
+    source = f"def make(call):\n    def call_with_body(value):\n        return call({name}=value)\n    return call_with_body"
+    caller: Callable[[Any], Any] = _factory(source, "<fasterapi start>")(step.call)
+    return caller
+
+
 def _generate_runner(steps: tuple[Step, ...]) -> Callable[[Context], Awaitable[Any]]:
     """Write the plan of an all-async graph as straight-line code: one line per extraction and
     one awaited call per step, with no loops, no kwargs dicts and no slot lists at request time.
