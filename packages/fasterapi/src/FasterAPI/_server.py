@@ -186,6 +186,10 @@ def _serve_uvicorn(target: AppTarget, options: ServeOptions) -> None:
     import uvicorn
 
     config = uvicorn_config(target, options)
+    if config["loop"] == "uvloop" and hasattr(uvicorn.Config, "get_loop_factory"):
+        # uvloop, accepting new connections in bursts (`_accept`); uvicorn before 0.36
+        # took a loop *setup* function there instead of a factory, and keeps plain uvloop.
+        config["loop"] = "FasterAPI._accept:burst_loop"
     if config["http"] == "httptools":
         config["http"] = limited_httptools(options)
     else:
