@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import sys
 from typing import Any
 
 import pytest
@@ -124,3 +125,123 @@ def test_method_version_and_keep_alive_are_uvicorns(name: str) -> None:
     stock = asyncio.run(serve(False, HEADS[name]))
     assert lean[0], "the app was not called"
     assert lean == stock
+
+
+class SharedLog(FakeTransport):
+    """A fake transport that also notes its writes, in order, in a log shared by several."""
+
+    def __init__(self, name: str, log: list[tuple[str, bytes]]) -> None:
+        super().__init__()
+        self.name = name
+        self.log = log
+
+    def write(self, data: bytes) -> None:
+        super().write(data)
+        self.log.append((self.name, data))
+
+    def close(self) -> None:
+        super().close()
+        self.log.append((self.name, b"<close>"))
+
+
+def lean_protocol(app: Any) -> tuple[Any, ServerState]:
+    config = Config(app=app, http="httptools", access_log=False, log_level="warning")
+    config.load()
+    state = ServerState()
+    protocol = LeanHttpToolsProtocol(config=config, server_state=state, app_state={})
+    return protocol, state
+
+
+async def answer_ok(scope: Scope, receive: Any, send: Any) -> None:
+    body = scope["path"].encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 200,
+            "headers": [(b"content-length", str(len(body)).encode())],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+def test_complete_keep_alive_answers_are_written_together_at_the_end_of_the_loop_turn() -> None:
+    async def scenario() -> list[tuple[str, bytes]]:
+        log: list[tuple[str, bytes]] = []
+        protocols = []
+        for name in ("a", "b"):
+            protocol, _ = lean_protocol(answer_ok)
+            protocol.connection_made(SharedLog(name, log))
+            protocols.append(protocol)
+        protocols[0].data_received(b"GET /one HTTP/1.1\r\nHost: x\r\n\r\n")
+        protocols[1].data_received(b"GET /two HTTP/1.1\r\nHost: x\r\n\r\n")
+        if sys.version_info >= (3, 12):  # eager: both apps have answered already
+            assert log == []
+        await asyncio.sleep(0)
+        await asyncio.sleep(0)
+        written = list(log)
+        for protocol in protocols:
+            protocol.connection_lost(None)
+        return written
+
+    log = asyncio.run(scenario())
+    assert [name for name, _ in log] == ["a", "b"]  # one write per response, in order
+    assert log[0][1].endswith(b"\r\n\r\n/one")
+    assert log[1][1].endswith(b"\r\n\r\n/two")
+
+
+def test_a_closing_answer_is_written_at_once_and_before_the_close() -> None:
+    async def scenario() -> list[tuple[str, bytes]]:
+        log: list[tuple[str, bytes]] = []
+        protocol, _ = lean_protocol(answer_ok)
+        protocol.connection_made(SharedLog("a", log))
+        protocol.data_received(b"GET /x HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        for _ in range(3):
+            await asyncio.sleep(0)
+        written = list(log)
+        protocol.connection_lost(None)
+        return written
+
+    log = asyncio.run(scenario())
+    assert [data == b"<close>" for _, data in log] == [False, True]
+    assert log[0][1].startswith(b"HTTP/1.1 200 OK\r\n")
+
+
+def test_pipelined_answers_keep_their_order() -> None:
+    async def scenario() -> bytes:
+        log: list[tuple[str, bytes]] = []
+        protocol, _ = lean_protocol(answer_ok)
+        transport = SharedLog("a", log)
+        protocol.connection_made(transport)
+        protocol.data_received(
+            b"GET /1 HTTP/1.1\r\nHost: x\r\n\r\n"
+            b"GET /2 HTTP/1.1\r\nHost: x\r\n\r\n"
+            b"GET /3 HTTP/1.1\r\nHost: x\r\n\r\n"
+        )
+        for _ in range(10):
+            await asyncio.sleep(0)
+        protocol.connection_lost(None)
+        return transport.written
+
+    written = asyncio.run(scenario())
+    assert re.findall(rb"\r\n\r\n(/\d)", written) == [b"/1", b"/2", b"/3"]
+
+
+def test_shutdown_writes_an_answer_completed_in_the_same_turn_before_closing() -> None:
+    async def scenario() -> list[tuple[str, bytes]]:
+        log: list[tuple[str, bytes]] = []
+        protocol, _ = lean_protocol(answer_ok)
+        protocol.connection_made(SharedLog("a", log))
+        protocol.data_received(b"GET /last HTTP/1.1\r\nHost: x\r\n\r\n")
+        for _ in range(5):  # the app has answered (eagerly, or as a task)
+            if protocol.cycle is not None and protocol.cycle.response_complete:
+                break
+            await asyncio.sleep(0)
+        protocol.shutdown()  # uvicorn's graceful shutdown, in the same loop turn
+        await asyncio.sleep(0)
+        written = list(log)
+        protocol.connection_lost(None)
+        return written
+
+    log = asyncio.run(scenario())
+    assert [data == b"<close>" for _, data in log] == [False, True]
+    assert log[0][1].endswith(b"/last")
