@@ -129,6 +129,12 @@ def test_the_plain_parameters_are_read_inline() -> None:
     for path in ("/q_ref", "/p_ref/{a}/{b}", "/h_ref", "/d_ref"):
         steps = routes[path].plan.steps
         assert not any(extract in _INLINE for step in steps for _, extract in step.args), path
+    # With no Context at all unless a value needs its extractor.
+    for path in ("/q", "/p/{a}/{b}", "/h", "/h_required"):
+        assert routes[path]._fast_start is not None, path
+        assert routes[path + "_ref" if "{" not in path else "/p_ref/{a}/{b}"]._fast_start is None
+    assert routes["/d"].plan.fast_runner is not None
+    assert routes["/d_ref"].plan.fast_runner is None
 
 
 @pytest.mark.parametrize("value", INTS)
@@ -208,8 +214,63 @@ def test_header_lists_answer_as_the_extractor_does(
 ) -> None:
     app = make_app()
     assert answer(raw, app, "/h", headers=headers) == answer(raw, app, "/h_ref", headers=headers)
+    assert answer(raw, app, "/d", headers=headers) == answer(raw, app, "/d_ref", headers=headers)
     assert answer(raw, app, "/h_required", headers=headers) == answer(
         raw, app, "/h_required_ref", headers=headers
     )
     if not headers:
         assert answer(raw, app, "/h_required", headers=headers)[0] == 422
+
+
+PAIRS = ["7", "1000", " 42 ", "abc", None]
+
+
+@pytest.mark.parametrize("first", PAIRS)
+@pytest.mark.parametrize("second", PAIRS)
+def test_one_value_needing_its_extractor_among_plain_ones(
+    raw: Any, first: str | None, second: str | None
+) -> None:
+    """The route reads the plain values itself and builds a Context only for the value that
+    needs its extractor, part way through: the answer (errors included) is the same."""
+    app = make_app()
+    parts = [f"a={first}" if first is not None else "", f"c={second}" if second else ""]
+    query = "&".join(part for part in parts if part).replace(" ", "%20").encode()
+    for inline, ref in (("/q", "/q_ref"), ("/d", "/d_ref")):
+        assert answer(raw, app, inline, query=query) == answer(raw, app, ref, query=query)
+    assert answer(raw, app, "/q_required", query=query + b"&b=x") == answer(
+        raw, app, "/q_required_ref", query=query + b"&b=x"
+    )
+
+
+def test_plain_parameter_endpoints_answering_otherwise(raw: Any) -> None:
+    """Endpoints and dependencies run with no Context may still return a response object or
+    raise; both are answered as through the general path."""
+    from fasterapi_core import HTTPException
+    from fasterapi_core.responses import JSONResponse
+
+    app = Faster(openapi_url=None)
+
+    async def check(a: int = 0) -> int:
+        if a == 13:
+            raise HTTPException(418, "unlucky")
+        return a
+
+    @app.get("/single/{a}")
+    async def single(a: int) -> Any:
+        if a == 13:
+            raise HTTPException(418, "unlucky")
+        return JSONResponse({"a": a}, status_code=202)
+
+    @app.get("/graph")
+    async def graph(value: Annotated[int, Depends(check)]) -> Any:
+        return JSONResponse({"a": value}, status_code=202)
+
+    routes = {route.path: route for route in app.routes}
+    assert routes["/single/{a}"]._fast_start is not None
+    assert routes["/graph"].plan.fast_runner is not None
+    for path, query in (("/single/5", b""), ("/graph", b"a=5")):
+        result = raw(app, "GET", path, query=query)
+        assert (result.status, result.body) == (202, b'{"a":5}')
+    for path, query in (("/single/13", b""), ("/graph", b"a=13")):
+        result = raw(app, "GET", path, query=query)
+        assert (result.status, msgspec.json.decode(result.body)) == (418, {"detail": "unlucky"})

@@ -26,11 +26,13 @@ from fasterapi_core import sse as sse_module
 from fasterapi_core._concurrency import run_in_threadpool, step_generator
 from fasterapi_core._plan.compile import (
     ASYNC,
+    NEEDS_CONTEXT,
     SYNC,
     Plan,
     compile_plan,
     contains_pydantic,
     generate_body_caller,
+    generate_fast_starter,
     generate_starter,
     run_steps,
 )
@@ -636,6 +638,11 @@ class APIRoute(BaseRoute):
         # the route has more to read or check, or the body is no plain msgspec type).
         self._body_decode: Callable[[bytes], Any] | None = None
         self._body_call: Callable[[Any], Any] = _no_body_call
+        # PERF: plain path/query/header arguments read with no Context when they need no
+        # extractor (benchmarks/bench_core.py::path, ::query, ::route100).
+        self._fast_start = (
+            generate_fast_starter(step) if self._starter is not None and plan.body is None else None
+        )
         body_call = generate_body_caller(step) if self._starter is not None else None
         if body_call is not None and body is not None and self._bytes_body is None:
             self._body_decode = body.decode
@@ -881,7 +888,16 @@ class APIRoute(BaseRoute):
             ctx = None
             try:
                 if body_plan is None:
-                    ctx = Context(scope, receive, send, path_params)
+                    fast_start = self._fast_start
+                    if fast_start is None:
+                        ctx = Context(scope, receive, send, path_params)
+                    else:
+                        coroutine = fast_start(scope, path_params, receive, send)
+                        if type(coroutine) is Context:
+                            # Some value failed: the Context holds the errors.
+                            ctx = coroutine
+                            await self._invalid(ctx, scope, receive, send)
+                            return
                 elif self._json_body:
                     # PERF: `_read_body` inline for a JSON body, one coroutine less
                     # (benchmarks/bench_core.py body 0.45 -> 0.49). Keep the two in step.
@@ -1004,6 +1020,41 @@ class APIRoute(BaseRoute):
             and getattr(provider.dependency_overrides, "version", 0) != self._overrides_version
         ):
             plan = self._current_plan()
+        fast_runner = plan.fast_runner
+        if fast_runner is not None:
+            # PERF: every argument a plain path/query/header value: the graph runs with no
+            # Context unless some value needs the extractors (benchmarks/bench_core.py::deps).
+            value = await fast_runner(scope, path_params)
+            if value is not NEEDS_CONTEXT:
+                if self._inline_json and _SENT_AS_IS.get(type(value)) is False:
+                    convert = self._convert_response
+                    body = encode_json(
+                        value
+                        if convert is None or type(value) is self._exact_response
+                        else convert(value)
+                    )
+                    await send(
+                        {
+                            "type": "http.response.start",
+                            "status": self._status,
+                            "headers": [
+                                _CT_JSON,
+                                _LENGTH_HEADERS[size]
+                                if (size := len(body)) < 8192
+                                else _length_header(size),
+                            ],
+                        }
+                    )
+                    await send(
+                        {
+                            "type": "http.response.body",
+                            "body": b"" if scope["method"] == "HEAD" else body,
+                        }
+                    )
+                    return
+                ctx = Context(scope, receive, send, path_params)
+                await self._send(value, ctx, scope, receive, send)
+                return
         ctx = Context(scope, receive, send, path_params)
         try:
             if plan.body is not None and not await self._read_body(plan, ctx, scope, receive):

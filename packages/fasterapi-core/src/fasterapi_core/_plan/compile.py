@@ -73,9 +73,10 @@ __all__ = ("BodyPlan", "Dependant", "Plan", "Step", "compile_plan", "path_param_
 
 Extractor = Callable[[Context], Any]
 
-# Extractors whose common case generated code reads inline: (location, key, conversion), see
-# `_extract_lines`. Weak keys: a plan recompiled for dependency overrides drops its extractors.
-_INLINE: weakref.WeakKeyDictionary[Callable[..., Any], tuple[str, Any, str | None]] = (
+# Extractors whose common case generated code reads inline: (location, key, conversion,
+# whether a missing value takes `default` as is, default), see `_extract_lines` and
+# `_fast_lines`. Weak keys: a plan recompiled for dependency overrides drops its extractors.
+_INLINE: weakref.WeakKeyDictionary[Callable[..., Any], tuple[str, Any, str | None, bool, Any]] = (
     weakref.WeakKeyDictionary()
 )
 
@@ -225,6 +226,10 @@ class Plan:
     # A generated coroutine function running every step, when all of them are plain async
     # functions; else None (the generic runner handles sync calls and generators).
     runner: Callable[[Context], Awaitable[Any]] | None = None
+    # The same without a Context, when every argument is a plain path, query or header value
+    # and there is no body: returns NEEDS_CONTEXT (having called nothing) when some value
+    # needs the extractors.
+    fast_runner: Callable[[Any, dict[str, Any]], Awaitable[Any]] | None = None
 
 
 # --- analysis ----------------------------------------------------------------------------
@@ -487,7 +492,7 @@ def _scalar_extractor(field: Field) -> Extractor:
     # the raw value is, under which key, and how it converts. Only for int and str without
     # constraints; anything else is left to the extractor.
     kind = "int" if convert is _to_int else "str" if convert is _to_str else None
-    inline = (loc, inline_key, kind)
+    inline = (loc, inline_key, kind, not required and constant, default)
     inlinable = kind is not None and check is None and loc in ("path", "query", "header")
     # PERF: an int without constraints is parsed without raising and catching an `Invalid`
     # when it is bad (benchmarks/bench_core.py::invalid).
@@ -664,7 +669,7 @@ def _body_extractor(field: Field) -> Extractor:
     def extract(ctx: Context) -> Any:
         return ctx.body_values.get(name)
 
-    _INLINE[extract] = ("body", name, None)
+    _INLINE[extract] = ("body", name, None, False, None)
     return extract
 
 
@@ -1104,6 +1109,7 @@ def compile_plan(
     needs_query = any(f.location == "query" for f in all_fields)
     step_tuple = tuple(steps)
     simple = len(step_tuple) == 1
+    all_async = all(s.kind == ASYNC for s in step_tuple)
     return Plan(
         steps=step_tuple,
         nslots=len(step_tuple),
@@ -1113,7 +1119,10 @@ def compile_plan(
         dependants=dependants,
         has_generators=has_generators,
         simple=simple,
-        runner=_generate_runner(step_tuple) if all(s.kind == ASYNC for s in step_tuple) else None,
+        runner=_generate_runner(step_tuple) if all_async else None,
+        fast_runner=(
+            _generate_fast_runner(step_tuple) if all_async and body is None and not simple else None
+        ),
     )
 
 
@@ -1121,6 +1130,8 @@ def compile_plan(
 # dependencies), never on its callables: one factory per distinct source text, shared by
 # every route of that shape, is called with each route's callables and extractors.
 _FACTORIES: dict[str, Callable[..., Any]] = {}
+
+_MISSING = object()  # in generated code: a value the extractor must read
 
 
 def _factory(source: str, filename: str) -> Callable[..., Any]:
@@ -1131,6 +1142,7 @@ def _factory(source: str, filename: str) -> Callable[..., Any]:
             "RequestValidationError": RequestValidationError,
             "parse_query_last": parse_query_last,
             "small_ints": _SMALL_INTS,
+            "missing": _MISSING,
         }
         exec(compile(source, filename, "exec"), namespace)
         factory = _FACTORIES[source] = namespace["make"]
@@ -1159,7 +1171,7 @@ def _extract_lines(
     call = f"extract_{suffix}(ctx)"
     if inline is None:
         return [f"        {arg} = {call}"]
-    loc, key, kind = inline
+    loc, key, kind, _, _ = inline
     objects.append(key)
     params.append(f"key_{suffix}")
     # A str needs no conversion: the raw value goes straight into the argument.
@@ -1210,6 +1222,139 @@ def generate_starter(step: Step) -> Callable[[Context], Any]:
     # (benchmarks/bench_scale.py::startup).
     starter: Callable[[Context], Any] = _factory(source, "<fasterapi start>")(*objects)
     return starter
+
+
+def _fast_lines(
+    suffix: str,
+    extract: Extractor,
+    objects: list[Any],
+    params: list[str],
+    state: list[bool],
+    fail: list[str],
+) -> list[str] | None:
+    """Lines setting `arg_<suffix>` from `scope` and `path_params` alone (no Context), running
+    `fail` when only the extractor can tell (a missing value without a plain default, an int
+    other than plain digits, a header not sent in lower case); None when the parameter is not
+    one generated code reads (see `_INLINE`). `state[0]` is True once `query` is bound."""
+    inline = _INLINE.get(extract)
+    if inline is None or inline[0] == "body":
+        return None
+    loc, key, kind, plain_default, default = inline
+    objects.append(key)
+    params.append(f"key_{suffix}")
+    arg, raw = f"arg_{suffix}", f"raw_{suffix}"
+    lines = []
+    if loc == "path":
+        lines.append(f"        {raw} = path_params.get(key_{suffix})")
+    elif loc == "query":
+        if not state[0]:
+            state[0] = True
+            lines.append('        query = parse_query_last(scope.get("query_string", b""))')
+        lines.append(f"        {raw} = query.get(key_{suffix})")
+    else:
+        lines += [
+            f"        {raw} = None",
+            "        for header_key, header_value in scope['headers']:",
+            f"            if header_key == key_{suffix}:",
+            f"                {raw} = header_value.decode('latin-1')",
+            "                break",
+        ]
+    lines.append(f"        if {raw} is None:")
+    if loc == "query" and plain_default:
+        objects.append(default)
+        params.append(f"default_{suffix}")
+        lines.append(f"            {arg} = default_{suffix}")
+    else:
+        lines.append(f"            {arg} = missing")
+    lines.append("        else:")
+    if kind == "int":
+        # Plain ASCII digits as `parse_int` reads them first; any other text (a sign, spaces,
+        # "3.0", or no int at all) is left to the extractor.
+        lines += [
+            f"            {arg} = small_ints.get({raw}, missing)",
+            f"            if {arg} is missing and {raw}.isdigit() and {raw}.isascii() and len({raw}) <= 4300:",
+            f"                {arg} = int({raw})",
+        ]
+    else:
+        lines.append(f"            {arg} = {raw}")
+    lines.append(f"        if {arg} is missing:")
+    lines += [f"            {line.format(suffix=suffix)}" for line in fail]
+    return lines
+
+
+def generate_fast_starter(step: Step) -> Callable[[Any, dict[str, Any], Any, Any], Any] | None:
+    """For a one-step async plan whose every argument is a plain path, query or header value:
+    generated code taking `(scope, path_params, receive, send)` that returns the endpoint's
+    coroutine. It reads the values itself and builds a Context only for one that needs its
+    extractor; when that reports an error, it returns the Context (errors in `ctx.errors`)
+    instead. None for any other plan."""
+    objects: list[Any] = [step.call, Context]
+    params = ["call", "new_context"]
+    lines = ["    def start(scope, path_params, receive, send):", "        ctx = None"]
+    keywords = []
+    state = [False]
+    fail = [
+        "if ctx is None:",
+        "    ctx = new_context(scope, receive, send, path_params)",
+        "arg_{suffix} = extract_{suffix}(ctx)",
+    ]
+    for j, (name, extract) in enumerate(step.args):
+        arg_lines = _fast_lines(str(j), extract, objects, params, state, fail)
+        if arg_lines is None:
+            return None
+        objects.append(extract)
+        params.append(f"extract_{j}")
+        lines += arg_lines
+        keywords.append(f"{name}=arg_{j}")
+    lines.append("        if ctx is not None and ctx.errors:")
+    lines.append("            return ctx")
+    lines.append(f"        return call({', '.join(keywords)})")
+    lines.append("    return start")
+    source = "\n".join([f"def make({', '.join(params)}):", *lines])
+    starter: Callable[[Any, dict[str, Any], Any, Any], Any] = _factory(
+        source, "<fasterapi fast start>"
+    )(*objects)
+    return starter
+
+
+# What a fast runner returns when some value needs the extractors (nothing was called yet).
+NEEDS_CONTEXT = object()
+
+
+def _generate_fast_runner(
+    steps: tuple[Step, ...],
+) -> Callable[[Any, dict[str, Any]], Awaitable[Any]] | None:
+    """For an all-async graph whose every argument is a plain path, query or header value: the
+    runner taking `(scope, path_params)`. Every value is read before any call (they depend on
+    the request only), so when one needs the extractors it returns `NEEDS_CONTEXT` having
+    called nothing, and the route runs the plan with a Context. None for any other graph."""
+    objects: list[Any] = [NEEDS_CONTEXT]
+    params = ["needs_context"]
+    lines = ["    async def run(scope, path_params):"]
+    calls = []
+    state = [False]
+    for i, step in enumerate(steps):
+        objects.append(step.call)
+        params.append(f"call_{i}")
+        keywords = []
+        for j, (name, extract) in enumerate(step.args):
+            arg_lines = _fast_lines(
+                f"{i}_{j}", extract, objects, params, state, ["return needs_context"]
+            )
+            if arg_lines is None:
+                return None
+            lines += arg_lines
+            keywords.append(f"{name}=arg_{i}_{j}")
+        keywords.extend(f"{name}=value_{slot}" for name, slot in step.deps)
+        calls.append(f"        value_{i} = await call_{i}({', '.join(keywords)})")
+    lines += calls
+    lines.append(f"        return value_{len(steps) - 1}")
+    lines.append("    return run")
+    source = "\n".join([f"def make({', '.join(params)}):", *lines])
+    runner: Callable[[Any, dict[str, Any]], Awaitable[Any]] = _factory(
+        source, "<fasterapi fast plan>"
+    )(*objects)
+    return runner
 
 
 def generate_body_caller(step: Step) -> Callable[[Any], Any] | None:
