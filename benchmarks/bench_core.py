@@ -439,8 +439,14 @@ def build_raw() -> ASGIApp:
                 {"skip": int(params.get("skip", 0)), "limit": int(params.get("limit", 10))},
             )
         elif path == "/items" and scope["method"] == "POST":
+            # The whole body, as ASGI requires: granian sends it with more_body=True and
+            # then an empty last message (uvicorn, in one message when it is one read).
             message = await receive()
-            await respond(send, 201, decode_item(message["body"]))
+            body = message["body"]
+            while message.get("more_body"):
+                message = await receive()
+                body += message["body"]
+            await respond(send, 201, decode_item(body))
         elif path == "/deps":
             token = next(v for k, v in scope["headers"] if k == b"x-token").decode()
             user = {"name": "alice", "token": token}
