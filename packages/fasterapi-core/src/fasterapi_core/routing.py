@@ -1123,7 +1123,14 @@ class APIRoute(BaseRoute):
             and handlers.get(RequestValidationError) is request_validation_exception_handler
         ):
             # PERF: no exception, no Request, no handler call (benchmarks/bench_core.py::invalid).
-            body = encode_json_safe({"detail": [*ctx.errors, *ctx.body_errors]})
+            # Without body errors the list is sent as it is, and `encode_json_safe` is inlined
+            # (a call less).
+            body_errors = ctx.body_errors
+            detail = {"detail": [*ctx.errors, *body_errors] if body_errors else ctx.errors}
+            try:
+                body = encode_json(detail)
+            except UnicodeEncodeError:
+                body = encode_json_safe(detail)
             await send(
                 {
                     "type": "http.response.start",
