@@ -2,7 +2,9 @@
 
 `nox -s bench -- --readme` also rewrites the results block of the root README (between
 `<!-- bench:start -->` and `<!-- bench:end -->`) with the machine, the versions, the date and
-the headline tables (in-process, over HTTP, scale) of this run.
+the headline tables (in-process, over HTTP, scale) of this run, and the "Latest full run"
+block of `benchmarks/README.md` (between `<!-- run:start -->` and `<!-- run:end -->`) with
+every table of it.
 
 Each `bench_<topic>.py` is a script that measures FasterAPI side by side with its
 peers in the same process run and prints a Markdown table of ratios. This runner
@@ -65,6 +67,14 @@ def main() -> int:
     (results / "latest.md").write_text("".join(out))
     if args.readme:
         update_readme(sections, quick=args.quick)
+        replace_block(
+            HERE / "README.md",
+            "<!-- run:start -->",
+            "<!-- run:end -->",
+            f"Pasted by `nox -s bench -- --readme{' --quick' if args.quick else ''}` from "
+            "`results/latest.md` of that run.\n"
+            + "".join(out).replace("# Benchmark run", "Run of", 1).replace("\n## ", "\n### "),
+        )
     if failed:
         print(f"failed: {', '.join(failed)}", file=sys.stderr)
         return 1
@@ -102,13 +112,9 @@ def _cpu_model() -> str:
 def update_readme(sections: dict[str, str], *, quick: bool) -> None:
     """Replace the README's results block with this run's headline tables."""
     readme = HERE.parent / "README.md"
-    text = readme.read_text()
     start, end = "<!-- bench:start -->", "<!-- bench:end -->"
-    if start not in text or end not in text:
-        raise SystemExit(f"README.md has no {start} ... {end} block")
     versions = ", ".join(f"{d} {_version(d)}" for d in VERSIONED)
     body = [
-        start,
         f"Run {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC by `nox -s bench -- --readme"
         f"{' --quick' if quick else ''}`; {os.cpu_count()} CPUs ({_cpu_model()}), "
         f"Python {platform.python_version()}, {platform.system()}; {versions}. "
@@ -119,10 +125,17 @@ def update_readme(sections: dict[str, str], *, quick: bool) -> None:
     for stem, title in README_SECTIONS.items():
         if stem in sections:
             body += ["", f"#### {title}", "", sections[stem].strip()]
-    body.append(end)
+    replace_block(readme, start, end, "\n".join(body))
+
+
+def replace_block(path: Path, start: str, end: str, content: str) -> None:
+    """Put `content` between the `start` and `end` markers of the file at `path`."""
+    text = path.read_text()
+    if start not in text or end not in text:
+        raise SystemExit(f"{path} has no {start} ... {end} block")
     head, _, rest = text.partition(start)
     _, _, tail = rest.partition(end)
-    readme.write_text(head + "\n".join(body) + tail)
+    path.write_text(f"{head}{start}\n{content.strip()}\n{end}{tail}")
 
 
 if __name__ == "__main__":
