@@ -23,10 +23,7 @@ request, two regular expressions per response header. Here:
   more coroutine per request;
 - one keep-alive timer per connection, pushed back lazily, instead of `call_later` and
   `cancel` per request;
-- the server's default headers (`date`, `server`) are rendered once per second;
-- the one write of a complete keep-alive response is made at the end of the event loop's
-  turn, together with the other connections' (`_Writes`): the client's side is woken for a
-  batch of answers instead of once per answer.
+- the server's default headers (`date`, `server`) are rendered once per second.
 
 Everything else (parse errors, WebSocket upgrades, flow control, pipelining, graceful
 shutdown, access log) is uvicorn's code or follows it; the messages and status codes an
@@ -41,7 +38,6 @@ import asyncio
 import contextvars
 import sys
 import urllib.parse
-import weakref
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -139,51 +135,6 @@ class _DefaultHeaders:
 _DEFAULTS = _DefaultHeaders()  # shared by the connections of a worker (one loop)
 
 
-class _Writes:
-    """The final writes of complete keep-alive responses, made at the end of a loop turn.
-
-    One per event loop. Every connection answered in the same turn (one batch of reads)
-    has its response written in one go afterwards, in the order the responses completed.
-    On loopback, most of a small response's cost is the kernel delivering it and waking the
-    client; a client already awake for the batch's first answer is not woken again
-    (PERF: bench_http.py - raw/fasterapi-run health 11.3 -> 11.0 us of server CPU per
-    request). Only a connection's last write of a response is deferred, so its order with
-    the connection's other writes cannot change: the next request on that connection is
-    read in a later turn, a pipelined one starts by `call_soon` after this flush, and
-    `shutdown` flushes before closing.
-    """
-
-    __slots__ = ("_loop", "pending")
-
-    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
-        self._loop = loop
-        self.pending: list[tuple[asyncio.Transport, bytes]] = []
-
-    def add(self, transport: asyncio.Transport, data: bytes) -> None:
-        pending = self.pending
-        if not pending:
-            self._loop.call_soon(self.flush)
-        pending.append((transport, data))
-
-    def flush(self) -> None:
-        pending = self.pending
-        if pending:
-            self.pending = []
-            for transport, data in pending:
-                if not transport.is_closing():
-                    transport.write(data)
-
-
-_WRITES: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Writes] = weakref.WeakKeyDictionary()
-
-
-def _writes_for(loop: asyncio.AbstractEventLoop) -> _Writes:
-    writes = _WRITES.get(loop)
-    if writes is None:
-        writes = _WRITES[loop] = _Writes(loop)
-    return writes
-
-
 class _Signal:
     """What uvicorn's cycle uses an `asyncio.Event` for, without its per-request cost."""
 
@@ -277,7 +228,6 @@ class _Cycle(_Signal):
         "scope",
         "transport",
         "waiting_for_100_continue",
-        "writes",
     )
 
     def __init__(
@@ -290,7 +240,6 @@ class _Cycle(_Signal):
         self.protocol = protocol
         self.scope = scope
         self.transport = protocol.transport
-        self.writes = protocol._writes
         self.flow = protocol.flow
         self._loop = protocol.loop
         self._waiters = None
@@ -411,10 +360,7 @@ class _Cycle(_Signal):
                 else:
                     self.transport.write(head)
             if data:
-                if more_body or not self.keep_alive:
-                    self.transport.write(data)
-                else:  # PERF: bench_http.py - written at the end of the loop turn
-                    self.writes.add(self.transport, data)
+                self.transport.write(data)
             if not more_body:
                 if self.expected_content_length != 0:
                     raise RuntimeError("Response content shorter than Content-Length")
@@ -525,7 +471,6 @@ class LeanHttpToolsProtocol(LimitedHttpToolsProtocol):
         self._idle = False  # a keep-alive connection waiting for its next request
         self._idle_deadline = 0.0
         self._idle_timer: asyncio.TimerHandle | None = None
-        self._writes = _writes_for(self.loop)
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
@@ -599,10 +544,6 @@ class LeanHttpToolsProtocol(LimitedHttpToolsProtocol):
                         self.tasks.add(task)
                 else:
                     self._run(cycle, self._ready_app, eager=_EAGER)
-
-    def shutdown(self) -> None:
-        self._writes.flush()  # a response completed in this loop turn goes out first
-        super().shutdown()
 
     def _unset_keepalive_if_required(self) -> None:
         # uvicorn cancels its per-request timer here; ours only notes the connection busy.
