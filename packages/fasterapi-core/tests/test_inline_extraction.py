@@ -274,3 +274,26 @@ def test_plain_parameter_endpoints_answering_otherwise(raw: Any) -> None:
     for path, query in (("/single/13", b""), ("/graph", b"a=13")):
         result = raw(app, "GET", path, query=query)
         assert (result.status, msgspec.json.decode(result.body)) == (418, {"detail": "unlucky"})
+
+
+def test_overriding_a_dependency_of_a_context_free_graph(raw: Any) -> None:
+    """The graph run with no Context follows `app.dependency_overrides`, set and cleared."""
+    app = Faster(openapi_url=None)
+
+    async def real(a: int = 0) -> str:
+        return f"real {a}"
+
+    async def fake(b: int = 0) -> str:
+        return f"fake {b}"
+
+    @app.get("/graph")
+    async def graph(value: Annotated[str, Depends(real)]) -> dict[str, str]:
+        return {"value": value}
+
+    assert answer(raw, app, "/graph", query=b"a=1&b=2") == (200, {"value": "real 1"})
+    app.dependency_overrides[real] = fake
+    assert answer(raw, app, "/graph", query=b"a=1&b=2") == (200, {"value": "fake 2"})
+    route = next(r for r in app.routes if r.path == "/graph")
+    assert route.plan.fast_runner is not None
+    app.dependency_overrides.clear()
+    assert answer(raw, app, "/graph", query=b"a=1&b=2") == (200, {"value": "real 1"})
