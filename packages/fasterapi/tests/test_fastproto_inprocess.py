@@ -124,3 +124,45 @@ def test_method_version_and_keep_alive_are_uvicorns(name: str) -> None:
     stock = asyncio.run(serve(False, HEADS[name]))
     assert lean[0], "the app was not called"
     assert lean == stock
+
+
+def test_the_answer_is_written_before_the_apps_work_after_it() -> None:
+    """Work an app does after its response (a background task) never holds the answer back.
+
+    Writing answers later, batched at the end of the event loop's turn, saved ~0.3 us of
+    server CPU per request on loopback; it was dropped because an async background task that
+    blocks would then hold its request's answer (and the batch's) until it finished.
+    """
+    seen_after_send: list[bytes] = []
+
+    async def scenario() -> None:
+        transport = FakeTransport()
+
+        async def app(scope: Scope, receive: Any, send: Any) -> None:
+            await answer_ok(scope, receive, send)
+            seen_after_send.append(transport.written)  # the "background task"
+
+        config = Config(app=app, http="httptools", access_log=False, log_level="warning")
+        config.load()
+        protocol = LeanHttpToolsProtocol(config=config, server_state=ServerState(), app_state={})
+        protocol.connection_made(transport)
+        protocol.data_received(b"GET /done HTTP/1.1\r\nHost: x\r\n\r\n")
+        for _ in range(3):
+            await asyncio.sleep(0)
+        protocol.connection_lost(None)
+
+    asyncio.run(scenario())
+    assert len(seen_after_send) == 1
+    assert seen_after_send[0].endswith(b"\r\n\r\n/done")
+
+
+async def answer_ok(scope: Scope, receive: Any, send: Any) -> None:
+    body = scope["path"].encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 200,
+            "headers": [(b"content-length", str(len(body)).encode())],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
