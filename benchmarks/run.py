@@ -44,6 +44,10 @@ def main() -> int:
     args = parser.parse_args()
     wanted = [w for w in args.only.split(",") if w] or [""]
     scripts = sorted(p for p in HERE.glob("bench_*.py") if any(w in p.stem for w in wanted))
+    # The in-process profile split of "Where the time goes" (benchmarks/README.md), last.
+    profile = HERE / "_workload" / "profile_hotpath.py"
+    if any(w in profile.stem for w in wanted):
+        scripts.append(profile)
     header = (
         f"# Benchmark run {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC\n\n"
         f"Python {platform.python_version()} on {platform.machine()}, {platform.system()}; "
@@ -54,7 +58,9 @@ def main() -> int:
     failed = []
     for script in scripts:
         print(f"== {script.name}", flush=True)
-        cmd = [sys.executable, str(script)] + (["--quick"] if args.quick else [])
+        cmd = [sys.executable, str(script)]
+        if args.quick:
+            cmd += ["--calls", "5000"] if script == profile else ["--quick"]
         proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
         sys.stdout.write(proc.stdout)
         sys.stderr.write(proc.stderr)
