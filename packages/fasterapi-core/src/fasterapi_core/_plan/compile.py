@@ -74,11 +74,12 @@ __all__ = ("BodyPlan", "Dependant", "Plan", "Step", "compile_plan", "path_param_
 Extractor = Callable[[Context], Any]
 
 # Extractors whose common case generated code reads inline: (location, key, conversion,
-# whether a missing value takes `default` as is, default), see `_extract_lines` and
-# `_fast_lines`. Weak keys: a plan recompiled for dependency overrides drops its extractors.
-_INLINE: weakref.WeakKeyDictionary[Callable[..., Any], tuple[str, Any, str | None, bool, Any]] = (
-    weakref.WeakKeyDictionary()
-)
+# required, whether a missing value takes `default` as is, default), see `_extract_lines`
+# and `_fast_lines`. Weak keys: a plan recompiled for dependency overrides drops its
+# extractors.
+_INLINE: weakref.WeakKeyDictionary[
+    Callable[..., Any], tuple[str, Any, str | None, bool, bool, Any]
+] = weakref.WeakKeyDictionary()
 
 _PATH_PARAM = re.compile(r"{([^{}:]+)(?::[^{}]*)?}")
 
@@ -487,7 +488,7 @@ def _scalar_extractor(field: Field) -> Extractor:
     # the raw value is, under which key, and how it converts. Only for int and str without
     # constraints; anything else is left to the extractor.
     kind = "int" if convert is _to_int else "str" if convert is _to_str else None
-    inline = (loc, inline_key, kind, not required and constant, default)
+    inline = (loc, inline_key, kind, required, not required and constant, default)
     inlinable = kind is not None and check is None and loc in ("path", "query", "header")
     # PERF: an int without constraints is parsed without raising and catching an `Invalid`
     # when it is bad (benchmarks/bench_core.py::invalid).
@@ -680,7 +681,7 @@ def _body_extractor(field: Field) -> Extractor:
     def extract(ctx: Context) -> Any:
         return ctx.body_values.get(name)
 
-    _INLINE[extract] = ("body", name, None, False, None)
+    _INLINE[extract] = ("body", name, None, False, False, None)
     return extract
 
 
@@ -1182,7 +1183,7 @@ def _extract_lines(
     call = f"extract_{suffix}(ctx)"
     if inline is None:
         return [f"        {arg} = {call}"]
-    loc, key, kind, _, _ = inline
+    loc, key, kind, _, _, _ = inline
     objects.append(key)
     params.append(f"key_{suffix}")
     # A str needs no conversion: the raw value goes straight into the argument.
@@ -1250,7 +1251,11 @@ def _fast_lines(
     inline = _INLINE.get(extract)
     if inline is None or inline[0] == "body":
         return None
-    loc, key, kind, plain_default, default = inline
+    loc, key, kind, required, plain_default, default = inline
+    if loc == "header" and not required:
+        # An optional header is mostly absent, and only the extractor's case-blind parse can
+        # tell that it is: generated code would only add a scan before it.
+        return None
     objects.append(key)
     params.append(f"key_{suffix}")
     arg, raw = f"arg_{suffix}", f"raw_{suffix}"
