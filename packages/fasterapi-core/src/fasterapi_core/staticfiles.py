@@ -88,7 +88,7 @@ class StaticFiles:
         self.all_directories: list[PathLike] = self.get_directories(directory, packages)
         if check_dir and directory is not None and not os.path.isdir(directory):
             raise RuntimeError(f"Directory '{directory}' does not exist")
-        # PERF: resolve the roots once; each request then resolves only its own path.
+        # The roots are resolved once; each request then resolves only its own path.
         self._roots = [os.path.realpath(d) for d in self.all_directories]
 
     @staticmethod

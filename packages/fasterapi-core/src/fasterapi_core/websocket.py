@@ -64,7 +64,7 @@ def _enc_hook(obj: Any) -> Any:
     raise TypeError(f"Object of type {type(obj).__name__} is not JSON serializable")
 
 
-# PERF: one encoder/decoder for every connection; no per-message setup.
+# One encoder/decoder for every connection; no per-message setup.
 _encode = msgspec.json.Encoder(enc_hook=_enc_hook).encode
 _decode = msgspec.json.Decoder().decode
 
