@@ -157,7 +157,24 @@ def test_query_values_answer_as_the_extractor_does(raw: Any, value: str) -> None
 
 
 @pytest.mark.parametrize(
-    "query", [b"", b"a=1&a=2", b"b=x&b=", b"c=&a=", b"a=%37", b"other=1", b"a"]
+    "query",
+    [
+        b"",
+        b"a=1&a=2",
+        b"b=x&b=",
+        b"c=&a=",
+        b"a=%37",
+        b"other=1",
+        b"a",
+        b"&",
+        b"a=1&&c=2",
+        b"=x&a=3",
+        b"b=4=5",
+        b"b=a+b",
+        b"b=%zz",
+        b"b=caf\xe9",
+        b"b=\xc3\xa9&a=8",
+    ],
 )
 def test_missing_repeated_and_escaped_query_values(raw: Any, query: bytes) -> None:
     app = make_app()

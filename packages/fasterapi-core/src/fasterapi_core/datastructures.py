@@ -496,7 +496,9 @@ def parse_query_last(raw: bytes) -> dict[str, str]:
     text = raw.decode("latin-1")
     if "%" in text or "+" in text or not text.isascii():
         return dict(parse_query(raw))
-    # PERF: one dict, no intermediate list of pairs (benchmarks/bench_core.py::query).
+    # PERF: one dict, no intermediate list of pairs (benchmarks/bench_core.py::query). The
+    # Context-free generated code (`_fast_lines` in `_plan/compile.py`) repeats this function
+    # inline: keep the two in step.
     out: dict[str, str] = {}
     for part in text.split("&"):
         if part:
