@@ -281,9 +281,6 @@ class Faster:
         self._lifespan = lifespan
         self._radix = RadixRouter()
         self._static: dict[str, dict[str, Any]] = {}
-        # Recent dynamic paths: path -> (method, route, path params), emptied when full or
-        # when a route is added.
-        self._recent: dict[str, tuple[str, Any, dict[str, Any]]] = {}
         self._mounts: list[Mount] = []
         self._names: dict[str, list[Any]] = {}
         self.router = FasterRouter(
@@ -314,7 +311,6 @@ class Faster:
         return self.router.routes
 
     def _add_to_radix(self, route: Any) -> None:
-        self._recent.clear()
         if not isinstance(route, Mount) and not route.path.startswith("/"):
             raise FastAPIError(f"route path must start with '/', got {route.path!r}")
         if isinstance(route, Mount):
@@ -590,23 +586,14 @@ class Faster:
         methods = self._static.get(path)
         if methods is not None and (route := methods.get(scope["method"])) is not None:
             params: dict[str, Any] = {}
-        elif (hit := self._recent.get(path)) is not None and hit[0] == scope["method"]:
-            # PERF: a repeated dynamic path skips the radix walk; the params dict is a fresh
-            # copy per request (benchmarks/bench_core.py::path, ::route100).
-            route = hit[1]
-            params = hit[2].copy()
         else:
-            method = scope["method"]
-            match = self._radix.resolve(method, path)
+            # No cache of resolved dynamic paths: with a new id in most requests it costs
+            # more than it saves, and it would only flatter a benchmark repeating one URL.
+            match = self._radix.resolve(scope["method"], path)
             if match is None:
                 await self._http_miss(scope, receive, send, path)
                 return
             route, params, _ = match
-            if len(path) <= _RECENT_PATH_MAX:
-                recent = self._recent
-                if len(recent) >= _RECENT_SIZE:
-                    recent.clear()
-                recent[path] = (method, route, params.copy())
         scope["path_params"] = params
         scope["route"] = route
         # As Starlette's router: instrumentation reads the endpoint and router from the scope.
@@ -927,11 +914,6 @@ class _ServerErrorGuard:
                 raise
             await self.owner._server_error(scope, receive, send, exc)
             raise
-
-
-# Bounds of `Faster._recent`: entries, and the longest path kept (IDs in paths are unbounded).
-_RECENT_SIZE = 1024
-_RECENT_PATH_MAX = 256
 
 
 def _router_error(status_code: int, headers: dict[str, str] | None = None) -> HTTPException:
