@@ -1,4 +1,4 @@
-"""`FasterAPI._accept`: the uvloop event loop of `fasterapi run`, accepting in bursts."""
+"""`FasterAPI._accept`: the uvloop event loop of `fasterapi run`, draining deep accept queues."""
 
 from __future__ import annotations
 
@@ -55,6 +55,14 @@ async def ask(port: int, data: bytes = b"ping") -> bytes:
         writer.close()
 
 
+def armed(server: _accept.DrainingServer) -> asyncio.TimerHandle | None:
+    return server._armed
+
+
+def paused(server: _accept.DrainingServer) -> bool:
+    return server._paused
+
+
 def connect_blocking(port: int, count: int) -> list[socket.socket]:
     """`count` client connections, completed by the kernel (queued until accepted)."""
     clients = []
@@ -68,7 +76,7 @@ def test_serves_like_a_uvloop_server_and_closes() -> None:
     async def scenario() -> None:
         loop = asyncio.get_running_loop()
         server = await loop.create_server(Echo, HOST, 0, backlog=128)
-        assert isinstance(server, _accept.BurstServer)
+        assert isinstance(server, _accept.DrainingServer)
         assert server.is_serving()
         assert server.get_loop() is loop
         port = server.sockets[0].getsockname()[1]
@@ -88,21 +96,27 @@ def test_serves_like_a_uvloop_server_and_closes() -> None:
     run_in_burst_loop(scenario)
 
 
-def test_accepts_a_burst_per_wake_up_and_leaves_the_rest_queued() -> None:
+def test_a_connection_uvloop_accepts_arms_one_drain_of_the_queue() -> None:
     async def scenario() -> None:
         loop = asyncio.get_running_loop()
-        server = await loop.create_server(Echo, HOST, 0, backlog=512, start_serving=False)
-        assert isinstance(server, _accept.BurstServer)
-        assert not server.is_serving()
+        server = await loop.create_server(Echo, HOST, 0, backlog=512)
+        assert isinstance(server, _accept.DrainingServer)
         port = server.sockets[0].getsockname()[1]
+        assert armed(server) is None
+        server.make_protocol()  # what uvloop calls for a connection it accepted
+        first = armed(server)
+        assert first is not None
+        server.make_protocol()  # a second one does not arm another drain
+        assert armed(server) is first
+        first.cancel()
+        server._armed = None
+        # A deep queue: one drain takes ACCEPT_BURST connections, libuv one per loop turn.
         waiting = _accept.ACCEPT_BURST + 36
-        clients = connect_blocking(port, waiting)  # all in the kernel's accept queue
+        clients = connect_blocking(port, waiting)  # the loop is not running meanwhile
         Echo.made = 0
-        server._accept(server.sockets[0])  # one wake-up
-        await asyncio.sleep(0.2)
-        assert Echo.made == _accept.ACCEPT_BURST
-        await server.start_serving()  # the rest come with the next wake-ups
-        for _ in range(100):
+        server._drain_all()  # before any loop turn, so uvloop has accepted none of them
+        assert len(server._pending) == _accept.ACCEPT_BURST  # one task per connection
+        for _ in range(100):  # uvloop's accepts (and the drains they arm) take the rest
             if Echo.made == waiting:
                 break
             await asyncio.sleep(0.02)
@@ -135,13 +149,14 @@ def test_many_simultaneous_clients_are_all_answered() -> None:
 def test_clients_that_reset_while_queued_do_not_stop_the_server() -> None:
     async def scenario() -> None:
         loop = asyncio.get_running_loop()
-        server = await loop.create_server(Echo, HOST, 0, backlog=256, start_serving=False)
+        server = await loop.create_server(Echo, HOST, 0, backlog=256)
+        assert isinstance(server, _accept.DrainingServer)
         port = server.sockets[0].getsockname()[1]
         for client in connect_blocking(port, 50):
             # SO_LINGER 0: close() sends a reset instead of a FIN.
             client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
             client.close()
-        await server.start_serving()
+        server._drain_all()  # takes what is still queued of them
         await asyncio.sleep(0.2)
         assert await ask(port) == b"ok:ping"
         server.close()
@@ -170,13 +185,13 @@ class FlakyListener:
 def test_a_connection_aborted_in_the_queue_is_skipped() -> None:
     async def scenario() -> None:
         loop = asyncio.get_running_loop()
-        server = await loop.create_server(Echo, HOST, 0, start_serving=False)
-        assert isinstance(server, _accept.BurstServer)
-        listener = server.sockets[0]
+        server = await loop.create_server(Echo, HOST, 0)
+        assert isinstance(server, _accept.DrainingServer)
+        listener = server._listeners[0]
         port = listener.getsockname()[1]
         clients = connect_blocking(port, 1)
         Echo.made = 0
-        server._accept(FlakyListener(listener, [errno.ECONNABORTED]))  # type: ignore[arg-type]
+        server._drain(FlakyListener(listener, [errno.ECONNABORTED]))  # type: ignore[arg-type]
         await asyncio.sleep(0.1)
         assert Echo.made == 1  # the error was skipped and the waiting client taken
         clients[0].close()
@@ -186,7 +201,7 @@ def test_a_connection_aborted_in_the_queue_is_skipped() -> None:
     run_in_burst_loop(scenario)
 
 
-def test_out_of_file_descriptors_pauses_accepting_then_resumes(
+def test_out_of_file_descriptors_pauses_draining_then_resumes(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     monkeypatch.setattr(_accept, "_RETRY_DELAY", 0.2)
@@ -194,16 +209,18 @@ def test_out_of_file_descriptors_pauses_accepting_then_resumes(
     async def scenario() -> None:
         loop = asyncio.get_running_loop()
         server = await loop.create_server(Echo, HOST, 0)
-        assert isinstance(server, _accept.BurstServer)
-        listener = server.sockets[0]
+        assert isinstance(server, _accept.DrainingServer)
+        listener = server._listeners[0]
         port = listener.getsockname()[1]
         with caplog.at_level(logging.ERROR, logger="fasterapi.server"):
-            server._accept(FlakyListener(listener, [errno.EMFILE]))  # type: ignore[arg-type]
+            server._drain(FlakyListener(listener, [errno.EMFILE]))  # type: ignore[arg-type]
         assert "cannot accept new connections" in caplog.text
-        assert not server.is_serving()
+        assert paused(server)
+        server.make_protocol()  # no drain is armed while paused
+        assert armed(server) is None
+        assert await ask(port) == b"ok:ping"  # uvloop's own accept goes on
         await asyncio.sleep(0.4)
-        assert server.is_serving()
-        assert await ask(port) == b"ok:ping"
+        assert not paused(server)
         server.close()
         await server.wait_closed()
 
@@ -216,6 +233,7 @@ def test_a_connection_uvloop_cannot_take_is_reported_and_the_server_goes_on() ->
         reported: list[dict[str, Any]] = []
         loop.set_exception_handler(lambda _loop, context: reported.append(context))
         server = await loop.create_server(Echo, HOST, 0)
+        assert isinstance(server, _accept.DrainingServer)
         port = server.sockets[0].getsockname()[1]
         real = loop.connect_accepted_socket
         failures = [OSError(errno.EBADF, "taken away")]
@@ -226,9 +244,12 @@ def test_a_connection_uvloop_cannot_take_is_reported_and_the_server_goes_on() ->
             return await real(factory, sock, **kwargs)
 
         loop.connect_accepted_socket = flaky  # type: ignore[method-assign, assignment]
-        client, writer = await asyncio.open_connection(HOST, port)  # the one uvloop refuses
-        assert await asyncio.wait_for(client.read(10), 5) == b""  # closed by the server
-        writer.close()
+        (client,) = connect_blocking(port, 1)
+        server._drain_all()  # takes it before uvloop's own accept can: the one uvloop refuses
+        await asyncio.sleep(0.1)
+        client.settimeout(5)
+        assert await loop.run_in_executor(None, client.recv, 10) == b""  # closed by the server
+        client.close()
         assert reported
         assert "newly accepted" in reported[0]["message"]
         assert await ask(port) == b"ok:ping"
@@ -238,12 +259,12 @@ def test_a_connection_uvloop_cannot_take_is_reported_and_the_server_goes_on() ->
     run_in_burst_loop(scenario)
 
 
-def test_tls_servers_keep_uvloops_own_accept() -> None:
+def test_tls_servers_are_uvloops_own() -> None:
     async def scenario() -> None:
         loop = asyncio.get_running_loop()
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         server = await loop.create_server(Echo, HOST, 0, ssl=context)
-        assert not isinstance(server, _accept.BurstServer)
+        assert not isinstance(server, _accept.DrainingServer)
         server.close()
         await server.wait_closed()
 
@@ -256,7 +277,7 @@ def test_a_given_socket_is_served_too() -> None:
         sock = socket.socket()
         sock.bind((HOST, 0))
         server = await loop.create_server(Echo, sock=sock)
-        assert isinstance(server, _accept.BurstServer)
+        assert isinstance(server, _accept.DrainingServer)
         assert await ask(sock.getsockname()[1]) == b"ok:ping"
         server.close()
         await server.wait_closed()

@@ -144,7 +144,9 @@ def test_the_answer_is_written_before_the_apps_work_after_it() -> None:
 
         config = Config(app=app, http="httptools", access_log=False, log_level="warning")
         config.load()
-        protocol = LeanHttpToolsProtocol(config=config, server_state=ServerState(), app_state={})
+        protocol: Any = LeanHttpToolsProtocol(
+            config=config, server_state=ServerState(), app_state={}
+        )
         protocol.connection_made(transport)
         protocol.data_received(b"GET /done HTTP/1.1\r\nHost: x\r\n\r\n")
         for _ in range(3):

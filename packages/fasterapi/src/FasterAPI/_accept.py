@@ -1,17 +1,20 @@
-"""Accepting new connections in bursts under uvloop (`fasterapi run`).
+"""Draining a deep accept queue under uvloop (`fasterapi run`).
 
-uvloop's own TCP server hands libuv the listening socket, and libuv (1.45 and later, in
-uvloop 0.18+) takes one new connection per turn of the event loop. When many clients
-connect at once while the loop is busy serving the first ones, the rest wait in the
-kernel's accept queue, each for a whole loop turn per connection ahead of it, and their
-first request carries that wait: `bench_http.py`'s 1,000-connection row showed a p99 of
-~450 ms where the same server, accepting in bursts, answers in ~20-40 ms.
+uvloop's TCP server leaves accepting to libuv, which (since 1.45, in uvloop 0.18+) takes
+one new connection per turn of the event loop. That is cheap and fine while connections
+arrive a few at a time, but when hundreds of clients connect at once while the loop is busy
+serving the first ones, the rest wait in the kernel's accept queue, one loop turn per
+connection ahead of them, and their first request carries the wait: in `bench_http.py`'s
+1,000-connection row the p99 latency jumped to ~0.5 s in some one-second runs.
 
 `burst_loop` is the uvloop event loop `fasterapi run` gives uvicorn. Its `create_server`
-binds and listens exactly as uvloop does (same addresses, options and backlog), then watches
-the listening sockets itself and accepts up to `ACCEPT_BURST` waiting connections per
-wake-up, handing each to uvloop as an accepted socket (a uvloop TCP transport, as before).
-TLS servers and anything but a plain TCP `create_server` keep uvloop's own path.
+is uvloop's, untouched, plus a drain: each time uvloop accepts a connection (the protocol
+factory is called), a drain is armed to run `DRAIN_DELAY` later unless one is armed
+already; it accepts up to `ACCEPT_BURST` connections still waiting and hands each to uvloop
+as an accepted socket (an ordinary uvloop TCP transport). A flood of new clients is taken
+in a few milliseconds, while a steady trickle (one connection per request, as from a proxy
+that does not keep connections alive) mostly keeps libuv's cheaper path: the drain's
+accept in Python costs ~7 us more per connection. TLS servers keep uvloop's own path only.
 """
 
 from __future__ import annotations
@@ -22,74 +25,75 @@ import functools
 import logging
 import os
 import socket
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
-__all__ = ("ACCEPT_BURST", "BurstServer", "burst_loop", "loop_class")
+__all__ = ("ACCEPT_BURST", "DRAIN_DELAY", "DrainingServer", "burst_loop", "loop_class")
 
-# At most this many connections are accepted per wake-up of the listening socket, so that a
-# flood of new clients cannot starve the ones already connected for long.
-ACCEPT_BURST = 64
-# After EMFILE/ENFILE (out of file descriptors) accepting pauses this long, as asyncio does.
+# A drain takes at most this many waiting connections, so that a flood of new clients
+# cannot hold up the connections already being served for long (~25 us each).
+ACCEPT_BURST = 256
+# Seconds from a connection accepted by uvloop to the drain it arms.
+DRAIN_DELAY = 0.005
+# After EMFILE/ENFILE (out of file descriptors) drains pause this long, as asyncio does;
+# libuv's own accept sheds such load by itself.
 _RETRY_DELAY = 1.0
 _SKIPPABLE = frozenset((errno.ECONNABORTED, errno.EPROTO, errno.EPERM))
+_OUT_OF_RESOURCES = frozenset((errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM))
 
 _log = logging.getLogger("fasterapi.server")
 
 ProtocolFactory = Callable[[], asyncio.BaseProtocol]
 
 
-class BurstServer:
-    """The listening sockets of one `create_server` call, accepted from in bursts.
+class DrainingServer:
+    """uvloop's server for one `create_server` call, with the drain of the module docstring.
 
-    It offers what an `asyncio.Server` offers that uvicorn uses (`sockets`, `close`,
-    `wait_closed`, `is_serving`) plus `start_serving`, `serve_forever` and `get_loop`.
+    It offers what an `asyncio.Server` offers (`sockets`, `close`, `wait_closed`,
+    `is_serving`, `start_serving`, `serve_forever`, `get_loop`), by uvloop's server.
     """
 
-    def __init__(
-        self,
-        loop: asyncio.AbstractEventLoop,
-        inner: asyncio.AbstractServer,
-        listeners: Iterable[socket.socket],
-        protocol_factory: ProtocolFactory,
-    ) -> None:
+    def __init__(self, loop: asyncio.AbstractEventLoop, protocol_factory: ProtocolFactory) -> None:
         self._loop = loop
-        self._inner = inner  # uvloop's (never serving) server: owns the original sockets
-        self._listeners = list(listeners)
         self._protocol_factory = protocol_factory
-        self._serving = False
+        self._inner: Any = None  # uvloop's server, set by `BurstLoop.create_server`
+        self._listeners: list[socket.socket] = []  # our duplicates of its sockets
+        self._armed: asyncio.TimerHandle | None = None
+        self._paused = False
         self._closed = False
         self._pending: set[asyncio.Task[Any]] = set()
 
+    def make_protocol(self) -> asyncio.BaseProtocol:
+        """The protocol factory given to uvloop: a connection it accepted arms a drain."""
+        if self._armed is None and not self._closed and not self._paused:
+            self._armed = self._loop.call_later(DRAIN_DELAY, self._drain_all)
+        return self._protocol_factory()
+
     @property
-    def sockets(self) -> tuple[socket.socket, ...]:
-        return tuple(self._listeners)
+    def sockets(self) -> Any:
+        return self._inner.sockets
 
     def get_loop(self) -> asyncio.AbstractEventLoop:
         return self._loop
 
     def is_serving(self) -> bool:
-        return self._serving
+        return bool(self._inner.is_serving())
 
     async def start_serving(self) -> None:
-        self._start()
+        await self._inner.start_serving()
 
     async def serve_forever(self) -> None:
-        self._start()
-        try:
-            await asyncio.Event().wait()
-        finally:
-            self.close()
-            await self.wait_closed()
+        await self._inner.serve_forever()
 
     def close(self) -> None:
-        """Stop accepting and close the listening sockets; open connections stay."""
-        if self._closed:
-            return
-        self._closed = True
-        self._stop()
-        for listener in self._listeners:
-            listener.close()
+        """Stop accepting (uvloop's server and the drain); open connections stay."""
+        if not self._closed:
+            self._closed = True
+            if self._armed is not None:
+                self._armed.cancel()
+                self._armed = None
+            for listener in self._listeners:
+                listener.close()
         self._inner.close()
 
     async def wait_closed(self) -> None:
@@ -97,23 +101,16 @@ class BurstServer:
             await asyncio.gather(*self._pending, return_exceptions=True)
         await self._inner.wait_closed()
 
-    def _start(self) -> None:
-        if self._serving or self._closed:
-            return
-        self._serving = True
+    def _drain_all(self) -> None:
+        self._armed = None
         for listener in self._listeners:
-            self._loop.add_reader(listener.fileno(), self._accept, listener)
+            self._drain(listener)
 
-    def _stop(self) -> None:
-        if not self._serving:
+    def _drain(self, listener: socket.socket) -> None:
+        # PERF: bench_http.py (the 1,000-connection row) - the waiting connections in one go
+        # instead of libuv's one per loop turn.
+        if self._closed or self._paused:
             return
-        self._serving = False
-        for listener in self._listeners:
-            self._loop.remove_reader(listener.fileno())
-
-    def _accept(self, listener: socket.socket) -> None:
-        # PERF: bench_http.py (1,000-connection row) - up to ACCEPT_BURST connections per
-        # wake-up instead of libuv's one per loop turn.
         for _ in range(ACCEPT_BURST):
             try:
                 conn, _address = listener.accept()
@@ -122,14 +119,14 @@ class BurstServer:
             except OSError as exc:
                 if exc.errno in _SKIPPABLE:
                     continue  # that client went away while queued: take the next
-                if exc.errno in (errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM):
+                if exc.errno in _OUT_OF_RESOURCES:
                     _log.error(
-                        "cannot accept new connections (%s); pausing for %.0f s",
+                        "cannot accept new connections (%s); draining paused for %.0f s",
                         exc.strerror,
                         _RETRY_DELAY,
                     )
-                    self._stop()
-                    self._loop.call_later(_RETRY_DELAY, self._start)
+                    self._paused = True
+                    self._loop.call_later(_RETRY_DELAY, self._resume)
                     return
                 raise
             conn.setblocking(False)
@@ -138,11 +135,14 @@ class BurstServer:
                 self._pending.add(task)
                 task.add_done_callback(self._pending.discard)
 
+    def _resume(self) -> None:
+        self._paused = False
+
     async def _connect(self, conn: socket.socket) -> None:
         loop = self._loop
         try:
             await loop.connect_accepted_socket(self._protocol_factory, conn)
-        except Exception as exc:  # the protocol's connection_made failed: drop the client
+        except Exception as exc:  # uvloop could not take it: drop that client only
             conn.close()
             loop.call_exception_handler(
                 {"message": "error on a newly accepted connection", "exception": exc}
@@ -151,14 +151,14 @@ class BurstServer:
 
 @functools.cache
 def loop_class() -> type[asyncio.AbstractEventLoop] | None:
-    """uvloop's `Loop` with burst accepting, or None when uvloop is not installed."""
+    """uvloop's `Loop` with draining TCP servers, or None when uvloop is not installed."""
     try:
         import uvloop
     except ImportError:
         return None
 
     class BurstLoop(uvloop.Loop):  # type: ignore[misc, name-defined, unused-ignore]
-        """uvloop's event loop whose plain TCP servers accept in bursts (`BurstServer`)."""
+        """uvloop's event loop whose plain TCP servers drain deep accept queues."""
 
         async def create_server(  # type: ignore[override, unused-ignore]
             self,
@@ -167,30 +167,20 @@ def loop_class() -> type[asyncio.AbstractEventLoop] | None:
             port: Any = None,
             *,
             ssl: Any = None,
-            backlog: int = 100,
-            start_serving: bool = True,
             **kwargs: Any,
         ) -> Any:
             create = super().create_server
             if ssl is not None:
-                return await create(
-                    protocol_factory, host, port, ssl=ssl, backlog=backlog, **kwargs
-                )
-            # Bound by uvloop (its addresses and socket options); not listening yet.
-            inner = await create(
-                protocol_factory, host, port, backlog=backlog, start_serving=False, **kwargs
-            )
-            listeners = []
+                return await create(protocol_factory, host, port, ssl=ssl, **kwargs)
+            server = DrainingServer(self, protocol_factory)
+            inner = await create(server.make_protocol, host, port, **kwargs)
+            server._inner = inner
             for pseudo in inner.sockets:  # type: ignore[attr-defined, unused-ignore]
                 listener = socket.socket(
                     pseudo.family, pseudo.type, pseudo.proto, fileno=os.dup(pseudo.fileno())
                 )
                 listener.setblocking(False)
-                listener.listen(backlog)
-                listeners.append(listener)
-            server = BurstServer(self, inner, listeners, protocol_factory)
-            if start_serving:
-                server._start()
+                server._listeners.append(listener)
             return server
 
     return BurstLoop

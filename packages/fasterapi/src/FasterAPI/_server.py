@@ -187,7 +187,7 @@ def _serve_uvicorn(target: AppTarget, options: ServeOptions) -> None:
 
     config = uvicorn_config(target, options)
     if config["loop"] == "uvloop" and hasattr(uvicorn.Config, "get_loop_factory"):
-        # uvloop, accepting new connections in bursts (`_accept`); uvicorn before 0.36
+        # uvloop, draining deep accept queues in bursts (`_accept`); uvicorn before 0.36
         # took a loop *setup* function there instead of a factory, and keeps plain uvloop.
         config["loop"] = "FasterAPI._accept:burst_loop"
     if config["http"] == "httptools":
