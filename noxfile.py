@@ -153,10 +153,12 @@ def hostile(session: nox.Session) -> None:
 
 @nox.session(python="3.13")
 def lint(session: nox.Session) -> None:
-    """ruff format --check, ruff check, then import-linter and slotscheck on all packages installed."""
+    """ruff format --check, ruff check, PERF notes, then import-linter and slotscheck on all packages installed."""
     session.install("ruff", "import-linter", "slotscheck")
     session.run("ruff", "format", "--check", ".")
     session.run("ruff", "check", ".")
+    # Every `# PERF:` note names the benchmark that shows it (issue 10).
+    session.run("python", str(ROOT / "benchmarks" / "check_perf_notes.py"), str(ROOT))
     install_ours(session, list(PACKAGES), editable=False)
     # The one-way package graph: the contracts in the root pyproject.toml.
     session.run("lint-imports", "--config", str(ROOT / "pyproject.toml"))
