@@ -95,6 +95,16 @@ def _length_header(n: int) -> tuple[bytes, bytes]:
     return _LENGTH_HEADERS[n] if n < 8192 else (_CONTENT_LENGTH, str(n).encode())
 
 
+def _json_start(status: int, body: bytes) -> dict[str, Any]:
+    """The `http.response.start` message of a JSON answer carrying `body`."""
+    size = len(body)
+    return {
+        "type": "http.response.start",
+        "status": status,
+        "headers": [_CT_JSON, _LENGTH_HEADERS[size] if size < 8192 else _length_header(size)],
+    }
+
+
 # `{class: sent as is?}` for the values handlers return. A value is sent as is when its class is
 # our `Response` or has the ASGI response interface (Starlette's `Response` and subclasses, so
 # core never imports Starlette). PERF: classified once per class; the JSON types are known up
@@ -860,18 +870,7 @@ class APIRoute(BaseRoute):
             if self._inline_json and _SENT_AS_IS.get(type(value)) is False:
                 convert = self._convert_response
                 body = encode_json(value if convert is None else convert(value))
-                await send(
-                    {
-                        "type": "http.response.start",
-                        "status": self._status,
-                        "headers": [
-                            _CT_JSON,
-                            _LENGTH_HEADERS[size]
-                            if (size := len(body)) < 8192
-                            else _length_header(size),
-                        ],
-                    }
-                )
+                await send(_json_start(self._status, body))
                 await send(
                     {
                         "type": "http.response.body",
@@ -985,18 +984,7 @@ class APIRoute(BaseRoute):
                         if convert is None or type(value) is self._exact_response
                         else convert(value)
                     )
-                    await send(
-                        {
-                            "type": "http.response.start",
-                            "status": self._status,
-                            "headers": [
-                                _CT_JSON,
-                                _LENGTH_HEADERS[size]
-                                if (size := len(body)) < 8192
-                                else _length_header(size),
-                            ],
-                        }
-                    )
+                    await send(_json_start(self._status, body))
                     await send(
                         {
                             "type": "http.response.body",
@@ -1033,18 +1021,7 @@ class APIRoute(BaseRoute):
                         if convert is None or type(value) is self._exact_response
                         else convert(value)
                     )
-                    await send(
-                        {
-                            "type": "http.response.start",
-                            "status": self._status,
-                            "headers": [
-                                _CT_JSON,
-                                _LENGTH_HEADERS[size]
-                                if (size := len(body)) < 8192
-                                else _length_header(size),
-                            ],
-                        }
-                    )
+                    await send(_json_start(self._status, body))
                     await send(
                         {
                             "type": "http.response.body",
@@ -1072,18 +1049,7 @@ class APIRoute(BaseRoute):
             if self._inline_json and ctx.response is None and _SENT_AS_IS.get(type(value)) is False:
                 convert = self._convert_response
                 body = encode_json(value if convert is None else convert(value))
-                await send(
-                    {
-                        "type": "http.response.start",
-                        "status": self._status,
-                        "headers": [
-                            _CT_JSON,
-                            _LENGTH_HEADERS[size]
-                            if (size := len(body)) < 8192
-                            else _length_header(size),
-                        ],
-                    }
-                )
+                await send(_json_start(self._status, body))
                 await send(
                     {
                         "type": "http.response.body",
@@ -1131,18 +1097,7 @@ class APIRoute(BaseRoute):
                 body = encode_json(detail)
             except UnicodeEncodeError:
                 body = encode_json_safe(detail)
-            await send(
-                {
-                    "type": "http.response.start",
-                    "status": 422,
-                    "headers": [
-                        _CT_JSON,
-                        _LENGTH_HEADERS[size]
-                        if (size := len(body)) < 8192
-                        else _length_header(size),
-                    ],
-                }
-            )
+            await send(_json_start(422, body))
             await send(
                 {"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body}
             )

@@ -494,13 +494,21 @@ def _scalar_extractor(field: Field) -> Extractor:
     # when it is bad (benchmarks/bench_core.py::invalid).
     plain_int = kind == "int" and check is None
 
-    def extract(ctx: Context) -> Any:
-        raw = lookup(ctx)
-        if raw is None:
-            if required:
-                ctx.errors.append(_missing(loc, alias))
-                return None
-            return default if constant else get_default()
+    def finish(ctx: Context, raw: Any) -> Any:
+        """The converted and checked value of `raw`, or None with its error reported."""
+        if plain_int:
+            number = parse_int(raw)
+            if number is None:
+                # The error `_to_int`'s `Invalid` reports (written out: no exception).
+                ctx.errors.append(
+                    {
+                        "type": "int_parsing",
+                        "loc": [loc, alias],
+                        "msg": INT_PARSING_MSG,
+                        "input": raw,
+                    }
+                )
+            return number
         try:
             value = convert(raw)
             if check is not None:
@@ -509,6 +517,15 @@ def _scalar_extractor(field: Field) -> Extractor:
             exc.report(ctx.errors, [loc, alias], raw)
             return None
         return value
+
+    def extract(ctx: Context) -> Any:
+        raw = lookup(ctx)
+        if raw is None:
+            if required:
+                ctx.errors.append(_missing(loc, alias))
+                return None
+            return default if constant else get_default()
+        return finish(ctx, raw)
 
     # PERF: path and query parameters (the common ones) read their source inline, without
     # the lookup call (benchmarks/bench_core.py::path, ::query).
@@ -519,27 +536,7 @@ def _scalar_extractor(field: Field) -> Extractor:
             if raw is None:
                 ctx.errors.append(_missing(loc, alias))
                 return None
-            if plain_int:
-                number = parse_int(raw)
-                if number is None:
-                    # The error `_to_int`'s `Invalid` reports (written out: a call less).
-                    ctx.errors.append(
-                        {
-                            "type": "int_parsing",
-                            "loc": [loc, alias],
-                            "msg": INT_PARSING_MSG,
-                            "input": raw,
-                        }
-                    )
-                return number
-            try:
-                value = convert(raw)
-                if check is not None:
-                    check(value)
-            except Invalid as exc:
-                exc.report(ctx.errors, [loc, alias], raw)
-                return None
-            return value
+            return finish(ctx, raw)
 
         if inlinable:
             _INLINE[extract_path] = inline
@@ -558,27 +555,7 @@ def _scalar_extractor(field: Field) -> Extractor:
                     ctx.errors.append(_missing(loc, alias))
                     return None
                 return default if constant else get_default()
-            if plain_int:
-                number = parse_int(raw)
-                if number is None:
-                    # The error `_to_int`'s `Invalid` reports (written out: a call less).
-                    ctx.errors.append(
-                        {
-                            "type": "int_parsing",
-                            "loc": [loc, alias],
-                            "msg": INT_PARSING_MSG,
-                            "input": raw,
-                        }
-                    )
-                return number
-            try:
-                value = convert(raw)
-                if check is not None:
-                    check(value)
-            except Invalid as exc:
-                exc.report(ctx.errors, [loc, alias], raw)
-                return None
-            return value
+            return finish(ctx, raw)
 
         if inlinable:
             _INLINE[extract_query] = inline
