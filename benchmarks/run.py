@@ -79,7 +79,10 @@ def main() -> int:
             "<!-- run:end -->",
             f"Pasted by `nox -s bench -- --readme{' --quick' if args.quick else ''}` from "
             "`results/latest.md` of that run.\n"
-            + "".join(out).replace("# Benchmark run", "Run of", 1).replace("\n## ", "\n### "),
+            + "".join(out)
+            .replace("# Benchmark run", "Run of", 1)
+            .replace("\n### ", "\n#### ")
+            .replace("\n## ", "\n### "),
         )
     if failed:
         print(f"failed: {', '.join(failed)}", file=sys.stderr)
