@@ -48,8 +48,9 @@ def main() -> int:
     profile = HERE / "_workload" / "profile_hotpath.py"
     if any(w in profile.stem for w in wanted):
         scripts.append(profile)
+    started = dt.datetime.now(dt.timezone.utc)
     header = (
-        f"# Benchmark run {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC\n\n"
+        f"# Benchmark run {started:%Y-%m-%d %H:%M} UTC\n\n"
         f"Python {platform.python_version()} on {platform.machine()}, {platform.system()}; "
         f"quick={args.quick}; " + ", ".join(f"{d} {_version(d)}" for d in VERSIONED) + "\n"
     )
@@ -72,7 +73,7 @@ def main() -> int:
     results.mkdir(exist_ok=True)
     (results / "latest.md").write_text("".join(out))
     if args.readme:
-        update_readme(sections, quick=args.quick)
+        update_readme(sections, quick=args.quick, started=started)
         replace_block(
             HERE / "README.md",
             "<!-- run:start -->",
@@ -118,13 +119,13 @@ def _cpu_model() -> str:
     return platform.processor() or "unknown CPU"
 
 
-def update_readme(sections: dict[str, str], *, quick: bool) -> None:
+def update_readme(sections: dict[str, str], *, quick: bool, started: dt.datetime) -> None:
     """Replace the README's results block with this run's headline tables."""
     readme = HERE.parent / "README.md"
     start, end = "<!-- bench:start -->", "<!-- bench:end -->"
     versions = ", ".join(f"{d} {_version(d)}" for d in VERSIONED)
     body = [
-        f"Run {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC by `nox -s bench -- --readme"
+        f"Run started {started:%Y-%m-%d %H:%M} UTC by `nox -s bench -- --readme"
         f"{' --quick' if quick else ''}`; {os.cpu_count()} CPUs ({_cpu_model()}), "
         f"Python {platform.python_version()}, {platform.system()}; {versions}. "
         "The machine is shared and noisy: compare the ratios, which come from one interleaved run, "
