@@ -1138,6 +1138,17 @@ def _factory(source: str, filename: str) -> Callable[..., Any]:
     return factory
 
 
+def _header_lines(raw: str, suffix: str, headers: str) -> list[str]:
+    """Lines setting `raw` to the first value of header `key_<suffix>` in `headers`, or None."""
+    return [
+        f"        {raw} = None",
+        f"        for header_key, header_value in {headers}:",
+        f"            if header_key == key_{suffix}:",
+        f"                {raw} = header_value.decode('latin-1')",
+        "                break",
+    ]
+
+
 def _extract_lines(
     suffix: str, extract: Extractor, objects: list[Any], params: list[str], query_read: list[bool]
 ) -> list[str]:
@@ -1178,13 +1189,7 @@ def _extract_lines(
             ]
         lines.append(f"        {raw} = query.get(key_{suffix})")
     else:
-        lines += [
-            f"        {raw} = None",
-            "        for header_key, header_value in ctx.scope['headers']:",
-            f"            if header_key == key_{suffix}:",
-            f"                {raw} = header_value.decode('latin-1')",
-            "                break",
-        ]
+        lines += _header_lines(raw, suffix, "ctx.scope['headers']")
     if kind == "int":
         lines.append(f"        {arg} = small_ints.get({raw})")
     lines += [f"        if {arg} is None:", f"            {arg} = {call}"]
@@ -1261,13 +1266,7 @@ def _fast_lines(
             ]
         lines.append(f"        {raw} = query.get(key_{suffix})")
     else:
-        lines += [
-            f"        {raw} = None",
-            "        for header_key, header_value in scope['headers']:",
-            f"            if header_key == key_{suffix}:",
-            f"                {raw} = header_value.decode('latin-1')",
-            "                break",
-        ]
+        lines += _header_lines(raw, suffix, "scope['headers']")
     lines.append(f"        if {raw} is None:")
     if loc == "query" and plain_default:
         objects.append(default)
