@@ -854,6 +854,13 @@ class APIRoute(BaseRoute):
 
     # -- the request path -------------------------------------------------------------------
 
+    def _encode_value(self, value: Any) -> bytes:
+        """The JSON body of the endpoint's return value (through the response model)."""
+        convert = self._convert_response
+        if convert is None or type(value) is self._exact_response:
+            return encode_json(value)
+        return encode_json(convert(value))
+
     async def handle(
         self, scope: MutableMapping[str, Any], receive: Any, send: Any, path_params: dict[str, Any]
     ) -> None:
@@ -868,8 +875,7 @@ class APIRoute(BaseRoute):
                 else await run_in_threadpool(self.endpoint)
             )
             if self._inline_json and _SENT_AS_IS.get(type(value)) is False:
-                convert = self._convert_response
-                body = encode_json(value if convert is None else convert(value))
+                body = self._encode_value(value)
                 await send(_json_start(self._status, body))
                 await send(
                     {
@@ -978,12 +984,7 @@ class APIRoute(BaseRoute):
                     and (ctx is None or ctx.response is None)
                     and _SENT_AS_IS.get(type(value)) is False
                 ):
-                    convert = self._convert_response
-                    body = encode_json(
-                        value
-                        if convert is None or type(value) is self._exact_response
-                        else convert(value)
-                    )
+                    body = self._encode_value(value)
                     await send(_json_start(self._status, body))
                     await send(
                         {
@@ -1015,12 +1016,7 @@ class APIRoute(BaseRoute):
             value = await fast_runner(scope, path_params)
             if value is not NEEDS_CONTEXT:
                 if self._inline_json and _SENT_AS_IS.get(type(value)) is False:
-                    convert = self._convert_response
-                    body = encode_json(
-                        value
-                        if convert is None or type(value) is self._exact_response
-                        else convert(value)
-                    )
+                    body = self._encode_value(value)
                     await send(_json_start(self._status, body))
                     await send(
                         {
@@ -1047,8 +1043,7 @@ class APIRoute(BaseRoute):
             raise
         try:
             if self._inline_json and ctx.response is None and _SENT_AS_IS.get(type(value)) is False:
-                convert = self._convert_response
-                body = encode_json(value if convert is None else convert(value))
+                body = self._encode_value(value)
                 await send(_json_start(self._status, body))
                 await send(
                     {
