@@ -17,13 +17,14 @@ import re
 import sys
 from pathlib import Path
 
-NAMES_A_BENCHMARK = re.compile(r"\bbench_\w+")
 BENCHMARK_NAME = re.compile(r"\b(bench_\w+?)(?:\.py)?\b")
 BENCHMARKS = Path(__file__).resolve().parent
 
 
-def unnamed(root: Path) -> list[str]:
-    """`path:line: text` of each PERF note under `root/packages/*/src` naming no benchmark."""
+def problems(root: Path) -> list[str]:
+    """`path:line: ...` for each PERF note under `root/packages/*/src` that names no
+    benchmark, or names one that `benchmarks/` does not have."""
+    known = {p.stem for p in BENCHMARKS.glob("bench_*.py")}
     found = []
     for path in sorted(root.glob("packages/*/src/**/*.py")):
         lines = path.read_text(encoding="utf-8").splitlines()
@@ -39,33 +40,23 @@ def unnamed(root: Path) -> list[str]:
                 if (in_comment and not text.startswith("#")) or not text or '"""' in text:
                     break
                 block.append(following)
-            if not NAMES_A_BENCHMARK.search(" ".join(block)):
-                found.append(f"{path.relative_to(root)}:{number + 1}: {line.strip()}")
+            where = f"{path.relative_to(root)}:{number + 1}"
+            names = BENCHMARK_NAME.findall(" ".join(block))
+            if not names:
+                found.append(f"{where}: {line.strip()}")
+            found += [
+                f"{where}: names {n}, which is not in benchmarks/" for n in names if n not in known
+            ]
     return found
-
-
-def known_benchmarks() -> set[str]:
-    return {p.stem for p in BENCHMARKS.glob("bench_*.py")}
 
 
 def main(argv: list[str]) -> int:
     root = Path(argv[1]) if len(argv) > 1 else BENCHMARKS.parent
-    problems = unnamed(root)
-    known = known_benchmarks()
-    for path in sorted(root.glob("packages/*/src/**/*.py")):
-        text = path.read_text(encoding="utf-8")
-        for match in re.finditer(r"PERF:[^\n]*(?:\n\s*#[^\n]*)*", text):
-            for name in BENCHMARK_NAME.findall(match.group(0)):
-                if name not in known:
-                    line = text.count("\n", 0, match.start()) + 1
-                    problems.append(
-                        f"{path.relative_to(root)}:{line}: names {name}, which is not in "
-                        "benchmarks/"
-                    )
-    for problem in problems:
+    found = problems(root)
+    for problem in found:
         print(problem)
-    if problems:
-        print(f"{len(problems)} PERF note(s) without a benchmark of benchmarks/ to show them")
+    if found:
+        print(f"{len(found)} PERF note(s) without a benchmark of benchmarks/ to show them")
         return 1
     return 0
 

@@ -95,6 +95,27 @@ def _length_header(n: int) -> tuple[bytes, bytes]:
     return _LENGTH_HEADERS[n] if n < 8192 else (_CONTENT_LENGTH, str(n).encode())
 
 
+def _body_content_type(headers: Sequence[tuple[bytes, bytes]], limit: int) -> bytes | None:
+    """The request's first content-type (as FastAPI's `request.headers.get()`), after checking
+    its last Content-Length: not a number is a 400, more than `limit` bytes a 413."""
+    content_type: bytes | None = None
+    length: bytes | None = None
+    for key, value in headers:
+        if key == b"content-type":
+            if content_type is None:
+                content_type = value
+        elif key == _CONTENT_LENGTH:
+            length = value
+    if length is not None:
+        try:
+            declared = int(length)
+        except ValueError:
+            raise HTTPException(400, "Invalid Content-Length header") from None
+        if declared > limit:
+            raise HTTPException(413, "Request body too large")
+    return content_type
+
+
 def _json_start(status: int, body: bytes) -> dict[str, Any]:
     """The `http.response.start` message of a JSON answer carrying `body`."""
     size = len(body)
@@ -905,23 +926,9 @@ class APIRoute(BaseRoute):
                             return
                 elif self._json_body:
                     # PERF: `_read_body` inline for a JSON body, one coroutine less
-                    # (benchmarks/bench_core.py body 0.45 -> 0.49). Keep the two in step.
-                    content_type: bytes | None = None
-                    length: bytes | None = None
-                    for key, header in scope["headers"]:
-                        if key == b"content-type":
-                            if content_type is None:  # the first one, as in _read_body
-                                content_type = header
-                        elif key == _CONTENT_LENGTH:
-                            length = header
+                    # (benchmarks/bench_core.py body 0.45 -> 0.49).
                     limit = self.max_body_size
-                    if length is not None:
-                        try:
-                            declared = int(length)
-                        except ValueError:
-                            raise HTTPException(400, "Invalid Content-Length header") from None
-                        if declared > limit:
-                            raise HTTPException(413, "Request body too large")
+                    content_type = _body_content_type(scope["headers"], limit)
                     message = await receive()
                     if (
                         content_type == b"application/json"
@@ -1108,22 +1115,8 @@ class APIRoute(BaseRoute):
         ctx.body_values = {}
         if body_plan.kind == "form":
             return await self._read_form(body_plan, ctx)
-        content_type: bytes | None = None
-        length: bytes | None = None
-        for key, value in scope["headers"]:
-            if key == b"content-type":
-                if content_type is None:  # the first one, as FastAPI's request.headers.get()
-                    content_type = value
-            elif key == _CONTENT_LENGTH:
-                length = value
         limit = self.max_body_size
-        if length is not None:
-            try:
-                declared = int(length)
-            except ValueError:
-                raise HTTPException(400, "Invalid Content-Length header") from None
-            if declared > limit:
-                raise HTTPException(413, "Request body too large")
+        content_type = _body_content_type(scope["headers"], limit)
         message = await receive()
         if (
             content_type == b"application/json"

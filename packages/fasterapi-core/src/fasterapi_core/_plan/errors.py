@@ -14,6 +14,7 @@ import re
 import types
 import typing
 import uuid
+from collections.abc import Container, Mapping
 from typing import Any
 
 import msgspec
@@ -575,17 +576,24 @@ def _fields_errors(
     if config is not None and config.forbid_unknown_fields:
         known = {name for name, _, _ in fields}
         known.add(config.tag_field)
-        errors.extend(
-            {
-                "type": "extra_forbidden",
-                "loc": [*prefix, key],
-                "msg": "Extra inputs are not permitted",
-                "input": value,
-            }
-            for key, value in data.items()
-            if key not in known
-        )
+        errors.extend(extra_forbidden_errors(prefix, data, known))
     return errors
+
+
+def extra_forbidden_errors(
+    prefix: list[Any], data: Mapping[str, Any], known: Container[str]
+) -> list[dict[str, Any]]:
+    """pydantic's `extra_forbidden` error for each key of `data` not in `known`."""
+    return [
+        {
+            "type": "extra_forbidden",
+            "loc": [*prefix, key],
+            "msg": "Extra inputs are not permitted",
+            "input": value,
+        }
+        for key, value in data.items()
+        if key not in known
+    ]
 
 
 def object_type_error(model: Any, data: Any, prefix: list[Any]) -> dict[str, Any] | None:

@@ -28,7 +28,12 @@ from fasterapi_core._plan.convert import (
     strip_optional,
 )
 from fasterapi_core._plan.dc_constraints import constrained_decoder
-from fasterapi_core._plan.errors import all_field_errors, pydantic_errors, validation_errors
+from fasterapi_core._plan.errors import (
+    all_field_errors,
+    extra_forbidden_errors,
+    pydantic_errors,
+    validation_errors,
+)
 from fasterapi_core._plan.fill import dataclass_filler
 from fasterapi_core.params import CookieInfo, HeaderInfo, ParamInfo, QueryInfo, Undefined
 
@@ -274,16 +279,7 @@ def _validator(
             except Invalid as exc:
                 exc.report(errors, [*location, alias], raw)
         if forbid:
-            errors.extend(
-                {
-                    "type": "extra_forbidden",
-                    "loc": [*location, name],
-                    "msg": "Extra inputs are not permitted",
-                    "input": value,
-                }
-                for name, value in values.items()
-                if name not in keys
-            )
+            errors.extend(extra_forbidden_errors(location, values, keys))
         if errors:
             return None, errors
         try:
