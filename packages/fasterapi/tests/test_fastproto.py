@@ -450,15 +450,18 @@ def test_an_idle_connection_does_not_count_against_limit_concurrency() -> None:
 
 
 def test_an_incomplete_head_is_closed_with_408_after_the_header_timeout() -> None:
-    async def main() -> tuple[bytes, bytes]:
+    async def main() -> tuple[bytes, bytes, bytes]:
         limits = HeadLimits(header_timeout=0.3)
         async with serving(LeanHttpToolsProtocol, limits=limits) as (port, _):
             loris = await exchange(port, b"GET / HTTP/1.1\r\nHost: t\r\nX-A: ", wait=2)
+            # a head begun before its target (a message begins at its target here)
+            method_only = await exchange(port, b"GE", wait=2)
             silent = await exchange(port, b"", wait=2)
-            return loris, silent
+            return loris, method_only, silent
 
-    loris, silent = run(main())
+    loris, method_only, silent = run(main())
     assert statuses(loris) == [408]
+    assert statuses(method_only) == [408]
     assert silent == b""
 
 

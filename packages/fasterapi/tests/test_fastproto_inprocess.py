@@ -20,7 +20,7 @@ from uvicorn.server import ServerState
 from FasterAPI._fastproto import LeanHttpToolsProtocol
 
 Scope = dict[str, Any]
-KEYS = ("method", "path", "raw_path", "query_string", "http_version")
+KEYS = ("method", "path", "raw_path", "query_string", "http_version", "scheme", "client")
 
 
 class FakeTransport:
@@ -49,7 +49,10 @@ class FakeTransport:
         pass
 
 
-async def serve(lean: bool, request: bytes) -> tuple[list[tuple[Any, ...]], bytes, bool]:
+async def serve(
+    lean: bool, request: bytes, piece: int = 0, **options: Any
+) -> tuple[list[tuple[Any, ...]], bytes, bool]:
+    """Feed `request` (in reads of `piece` bytes, or one read) to a lean or a stock protocol."""
     seen: list[tuple[Any, ...]] = []
 
     async def app(scope: Scope, receive: Any, send: Any) -> None:
@@ -64,7 +67,7 @@ async def serve(lean: bool, request: bytes) -> tuple[list[tuple[Any, ...]], byte
         )
         await send({"type": "http.response.body", "body": body})
 
-    config = Config(app=app, http="httptools", access_log=False, log_level="warning")
+    config = Config(app=app, http="httptools", access_log=False, log_level="warning", **options)
     config.load()
     state = ServerState()
     protocol: Any = (LeanHttpToolsProtocol if lean else HttpToolsProtocol)(
@@ -72,7 +75,8 @@ async def serve(lean: bool, request: bytes) -> tuple[list[tuple[Any, ...]], byte
     )
     transport = FakeTransport()
     protocol.connection_made(transport)
-    protocol.data_received(request)
+    for start in range(0, len(request), piece or len(request)):
+        protocol.data_received(request[start : start + (piece or len(request))])
     for _ in range(5):  # uvicorn's path runs the app in a task
         await asyncio.sleep(0)
     protocol.connection_lost(None)
@@ -112,6 +116,15 @@ HEADS = {
     "1.0": b"GET / HTTP/1.0\r\nHost: x\r\n\r\n",
     "1.0 keep-alive": b"GET / HTTP/1.0\r\nHost: x\r\nConnection: keep-alive\r\n\r\n",
     "1.0 proxy keep-alive": b"GET / HTTP/1.0\r\nHost: x\r\nProxy-Connection: keep-alive\r\n\r\n",
+    "1.0 close": b"GET / HTTP/1.0\r\nHost: x\r\nConnection: close\r\n\r\n",
+    "1.1 proxy close": b"GET / HTTP/1.1\r\nHost: x\r\nProxy-Connection: close\r\n\r\n",
+    "1.1 CLOSE in capitals": b"GET / HTTP/1.1\r\nHost: x\r\nCONNECTION: CLOSE\r\n\r\n",
+    "1.1 close among tokens": b"GET / HTTP/1.1\r\nHost: x\r\nConnection: foo, close\r\n\r\n",
+    "1.1 upgrade token, no Upgrade": b"GET / HTTP/1.1\r\nHost: x\r\nConnection: upgrade\r\n\r\n",
+    "1.1 Keep-Alive header only": b"GET / HTTP/1.1\r\nHost: x\r\nKeep-Alive: timeout=5\r\n\r\n",
+    "0.9": b"GET / HTTP/0.9\r\nHost: x\r\n\r\n",
+    "2.0": b"GET / HTTP/2.0\r\nHost: x\r\n\r\n",
+    "2.0 keep-alive": b"GET / HTTP/2.0\r\nHost: x\r\nConnection: keep-alive\r\n\r\n",
     "OPTIONS *": b"OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n",
     "HEAD": b"HEAD /h?x=1 HTTP/1.1\r\nHost: x\r\n\r\n",
     "custom method": b"PURGE /cache HTTP/1.1\r\nHost: x\r\n\r\n",
@@ -122,6 +135,38 @@ HEADS = {
 def test_method_version_and_keep_alive_are_uvicorns(name: str) -> None:
     lean = asyncio.run(serve(True, HEADS[name]))
     stock = asyncio.run(serve(False, HEADS[name]))
+    assert lean[0], "the app was not called"
+    assert lean == stock
+
+
+@pytest.mark.parametrize("name", ["1.1", "1.0 keep-alive", "1.1 close", "HEAD"])
+@pytest.mark.parametrize("piece", [1, 7])
+def test_a_head_arriving_in_pieces_is_read_as_uvicorn_reads_it(name: str, piece: int) -> None:
+    """The lean protocol begins a message at its target (no `on_message_begin` callback):
+    a target, a header or a version split over reads must come out whole."""
+    request = HEADS[name].replace(b" HTTP", b"/some/longer/path?with=query HTTP", 1)
+    lean = asyncio.run(serve(True, request, piece))
+    stock = asyncio.run(serve(False, request, piece))
+    assert lean[0], "the app was not called"
+    assert lean == stock
+
+
+FORWARDED = {
+    "both": b"X-Forwarded-For: 203.0.113.9\r\nX-Forwarded-Proto: https\r\n",
+    "for only, capitals": b"X-FORWARDED-FOR: 203.0.113.9, 10.0.0.2\r\n",
+    "proto only": b"x-forwarded-proto: wss\r\n",
+    "neither": b"X-Forwarded-Host: example.com\r\n",
+}
+
+
+@pytest.mark.parametrize("name", FORWARDED)
+@pytest.mark.parametrize("allowed", ["127.0.0.1", "10.9.9.9"])
+def test_forwarded_headers_are_applied_as_uvicorn_applies_them(name: str, allowed: str) -> None:
+    """The lean protocol scans for X-Forwarded-* only when `on_header` saw one."""
+    request = b"GET /f HTTP/1.1\r\nHost: x\r\n" + FORWARDED[name] + b"\r\n"
+    options = {"proxy_headers": True, "forwarded_allow_ips": allowed}
+    lean = asyncio.run(serve(True, request, **options))
+    stock = asyncio.run(serve(False, request, **options))
     assert lean[0], "the app was not called"
     assert lean == stock
 

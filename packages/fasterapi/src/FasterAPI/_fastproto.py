@@ -20,7 +20,12 @@ request, two regular expressions per response header. Here:
   is a small object instead of an `asyncio.Event`;
 - X-Forwarded-For/-Proto are applied by the protocol with uvicorn's own trusted-hosts
   object (whether the peer is trusted is decided once per connection), instead of one
-  more coroutine per request;
+  more coroutine per request, and only to a request that has one of them (`on_header`
+  notes the few headers the protocol acts on as it appends them);
+- a message begins at its request target (`on_url`), so the parser makes one Python call
+  less per request (no `on_message_begin`); the HTTP version is asked of the parser only
+  when the request has a Connection header or is not kept alive, since llhttp keeps a
+  connection without one alive for HTTP/1.1 only;
 - one keep-alive timer per connection, pushed back lazily, instead of `call_later` and
   `cancel` per request;
 - the server's default headers (`date`, `server`) are rendered once per second.
@@ -61,6 +66,16 @@ _EAGER = sys.version_info >= (3, 12)
 _COALESCE_MAX = 64 * 1024
 _CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
 _FORWARDED_SCHEMES = frozenset(("http", "https", "ws", "wss"))
+# Request headers `on_header` takes note of (bits of `_special`); every other header costs
+# one set lookup more than uvicorn's `on_header`.
+_EXPECT, _CONNECTION, _FORWARDED = 1, 2, 4
+_SPECIAL_HEADERS = {
+    b"expect": _EXPECT,
+    b"connection": _CONNECTION,
+    b"proxy-connection": _CONNECTION,  # llhttp reads it as Connection
+    b"x-forwarded-for": _FORWARDED,
+    b"x-forwarded-proto": _FORWARDED,
+}
 _METHOD_NAMES = {
     m.encode(): m for m in ("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS")
 }
@@ -247,7 +262,7 @@ class _Cycle(_Signal):
         self.keep_alive = keep_alive
         self.waiting_for_100_continue = expect_100_continue
         self.disconnected = False
-        self.body = bytearray()
+        self.body: bytearray | None = None  # request body received and not read yet
         self.more_body = True
         self.response_started = False
         self.response_complete = False
@@ -445,9 +460,13 @@ class _Cycle(_Signal):
             self.flag = False
         if self.disconnected or self.response_complete:
             return {"type": "http.disconnect"}
-        message = {"type": "http.request", "body": bytes(self.body), "more_body": self.more_body}
-        self.body = bytearray()
-        return message
+        body = self.body
+        self.body = None
+        return {
+            "type": "http.request",
+            "body": b"" if body is None else bytes(body),
+            "more_body": self.more_body,
+        }
 
 
 class LeanHttpToolsProtocol(LimitedHttpToolsProtocol):
@@ -463,6 +482,7 @@ class LeanHttpToolsProtocol(LimitedHttpToolsProtocol):
             app = app.app
         self._app: App = app
         self._forwarded = False  # the peer is a trusted proxy
+        self._special = 0  # which `_SPECIAL_HEADERS` the head being read has
         self._template: Message = {}
         self._root_raw = self.root_path.encode("ascii")
         self._fresh_context = bool(getattr(self.config, "reset_contextvars", False))
@@ -551,18 +571,35 @@ class LeanHttpToolsProtocol(LimitedHttpToolsProtocol):
 
     # --- parser callbacks -------------------------------------------------------------
 
-    def on_message_begin(self) -> None:
-        self.url = b""
-        self.expect_100_continue = False
+    # PERF: bench_http.py - no `on_message_begin` callback (httptools skips a callback that
+    # is None): a message begins with its target, so its first `on_url` begins it.
+    on_message_begin = None  # type: ignore[assignment]
+
+    def on_url(self, url: bytes) -> None:
+        if self._head_started:  # the target continues in this read
+            self.url += url
+            return
+        self._head_started = True
+        self.url = url
+        self._special = 0
         headers: list[tuple[bytes, bytes]] = []
         self.headers = headers
         scope = self._template.copy()
         scope["headers"] = headers
         scope["state"] = self.app_state.copy()
         self.scope = scope  # type: ignore[assignment]
-        self._head_started = True
         if not self._timing:
             self._start_head_clock()
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        name = name.lower()
+        special = _SPECIAL_HEADERS.get(name)
+        if special is not None:
+            if special != _EXPECT:
+                self._special |= special
+            elif value.lower() == b"100-continue":
+                self._special |= _EXPECT
+        self.headers.append((name, value))
 
     def on_headers_complete(self) -> None:
         self._awaiting_head = False
@@ -573,7 +610,16 @@ class LeanHttpToolsProtocol(LimitedHttpToolsProtocol):
         self._since_head = self._last_read
         parser = self.parser
         scope: Message = self.scope  # type: ignore[assignment]
-        http_version = parser.get_http_version()
+        special = self._special
+        # PERF: bench_http.py - `get_http_version` formats a new string (~0.13 us). llhttp
+        # keeps a connection alive without a Connection header only for HTTP/1.1 (any other
+        # version needs `Connection: keep-alive`), so the usual request needs no call.
+        if special & _CONNECTION or not parser.should_keep_alive():
+            http_version = parser.get_http_version()
+            keep_alive = http_version != "1.0" and parser.should_keep_alive()
+        else:
+            http_version = "1.1"
+            keep_alive = True
         method = parser.get_method()
         # PERF: bench_http.py - the usual methods' names are not decoded per request.
         scope["method"] = _METHOD_NAMES.get(method) or method.decode("ascii")
@@ -601,7 +647,8 @@ class LeanHttpToolsProtocol(LimitedHttpToolsProtocol):
             scope["path"] = path
             scope["raw_path"] = raw_path
         scope["query_string"] = query
-        if self._forwarded:
+        if self._forwarded and special & _FORWARDED:
+            # PERF: bench_http.py - the headers are scanned only when they hold X-Forwarded-*.
             _apply_forwarded(scope, self._trusted)
         limit = self._limit
         app: App
@@ -611,12 +658,7 @@ class LeanHttpToolsProtocol(LimitedHttpToolsProtocol):
         else:
             app = self._app
         previous = self.cycle
-        cycle = _Cycle(
-            self,
-            scope,
-            http_version != "1.0" and parser.should_keep_alive(),
-            self.expect_100_continue,
-        )
+        cycle = _Cycle(self, scope, keep_alive, bool(special & _EXPECT))
         self.cycle = cycle  # type: ignore[assignment]
         if previous is None or previous.response_complete:
             # Started when this read is parsed: its body (if in the same read) is there.
@@ -645,8 +687,12 @@ class LeanHttpToolsProtocol(LimitedHttpToolsProtocol):
         cycle: _Cycle = self.cycle  # type: ignore[assignment]
         if cycle.response_complete:
             return
-        cycle.body += body
-        if len(cycle.body) > HIGH_WATER_LIMIT:
+        received = cycle.body
+        if received is None:
+            cycle.body = received = bytearray(body)
+        else:
+            received += body
+        if len(received) > HIGH_WATER_LIMIT:
             self.flow.pause_reading()
         cycle.set()
 
@@ -669,21 +715,24 @@ class LeanHttpToolsProtocol(LimitedHttpToolsProtocol):
 
     def on_response_complete(self) -> None:
         self.server_state.total_requests += 1
-        if self.transport.is_closing():
-            return
         flow = self.flow
-        if flow.read_paused:  # PERF: bench_http.py - no call when reading is not paused
-            flow.resume_reading()
-        if self.pipeline:
-            cycle, app = self.pipeline.pop()
-            # Not eager: an eager start here could nest once per pipelined request.
-            self._run(cycle, app, eager=False)  # type: ignore[arg-type]
-        else:
-            # PERF: bench_http.py - one timer per connection, pushed back when it fires.
-            self._idle = True
-            self._idle_deadline = deadline = self.loop.time() + self.timeout_keep_alive
-            if self._idle_timer is None:
-                self._idle_timer = self.loop.call_at(deadline, self._idle_timeout)
+        # PERF: bench_http.py - the usual case (reading not paused, nothing pipelined) asks
+        # the transport nothing and calls nothing but the clock.
+        if flow.read_paused or self.pipeline:
+            if self.transport.is_closing():
+                return
+            if flow.read_paused:
+                flow.resume_reading()
+            if self.pipeline:
+                cycle, app = self.pipeline.pop()
+                # Not eager: an eager start here could nest once per pipelined request.
+                self._run(cycle, app, eager=False)  # type: ignore[arg-type]
+                return
+        # One timer per connection, pushed back when it fires (PERF: bench_http.py).
+        self._idle = True
+        self._idle_deadline = deadline = self.loop.time() + self.timeout_keep_alive
+        if self._idle_timer is None and not self.transport.is_closing():
+            self._idle_timer = self.loop.call_at(deadline, self._idle_timeout)
 
     def _idle_timeout(self) -> None:
         self._idle_timer = None

@@ -260,7 +260,7 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
         if now < self._head_deadline - 0.005:  # a later head's deadline: wait on
             self._head_timer = self.loop.call_at(self._head_deadline, self._head_timed_out)
             return
-        if self._head_started:
+        if self._head_started or self._read_bytes:  # (a head begins before its target)
             self.logger.info(
                 "Closed a connection whose request head was incomplete after %g s.",
                 self._header_timeout,
