@@ -164,7 +164,8 @@ def bodies_over_http(rounds: int, reps: int) -> dict[tuple[str, str], list[dict[
 
 
 def row(label: str, ours: float, theirs: float, unit: str, scale: float, digits: int = 1) -> str:
-    ratio = f"{theirs / ours:.1f}x" if ours > 0 else "-"
+    shown = round(ours / scale, digits), round(theirs / scale, digits)
+    ratio = f"{theirs / ours:.1f}x" if all(shown) else "-"  # not of what shows as 0
     return (
         f"| {label} | {ours / scale:,.{digits}f} {unit} | {theirs / scale:,.{digits}f} {unit} "
         f"| {ratio} |"
