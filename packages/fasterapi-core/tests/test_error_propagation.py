@@ -386,3 +386,29 @@ def test_with_middleware_the_error_goes_up_unanswered_to_the_outermost_layer() -
     assert (caught.status_code, caught.text) == (502, "caught boom")
     assert (other_response.status_code, other_response.text) == (500, "Internal Server Error")
     assert seen == ["started=False", "started=False"]
+
+
+def test_an_error_the_app_logged_is_marked_so_a_server_logs_it_no_more() -> None:
+    """What core logs with its traceback and then re-raises carries `_fasterapi_logged`:
+    `fasterapi run`'s protocol reads it and does not log the same traceback a second time."""
+    app = boom_app()
+
+    def fail() -> None:
+        raise ValueError("bg boom")
+
+    @app.get("/task")
+    def with_task(tasks: BackgroundTasks) -> str:
+        tasks.add_task(fail)
+        return "ok"
+
+    @app.get("/teardown")
+    def with_teardown(value: Annotated[int, Depends(plain_dep)]) -> int:
+        return value
+
+    raised: list[BaseException] = []
+    with TestClient(app) as client:
+        for path, kind in (("/boom", Boom), ("/task", ValueError), ("/teardown", Boom)):
+            with pytest.raises(kind) as caught:
+                client.get(path)
+            raised.append(caught.value)
+    assert [exc.__dict__.get("_fasterapi_logged") for exc in raised] == [True, True, True]

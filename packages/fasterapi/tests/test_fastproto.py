@@ -23,7 +23,7 @@ import pytest
 from uvicorn.config import Config
 from uvicorn.server import ServerState
 
-from FasterAPI import _fastproto, _server
+from FasterAPI import BackgroundTasks, FastAPI, _fastproto, _server
 from FasterAPI._fastproto import LeanHttpToolsProtocol
 from FasterAPI._protocol import HeadLimits, LimitedHttpToolsProtocol
 
@@ -759,3 +759,47 @@ def test_the_environment_chooses_the_default_protocol(monkeypatch: pytest.Monkey
     assert build_parser().parse_args(["run", "--http", "lean"]).http == "lean"
     monkeypatch.setenv("FASTERAPI_HTTP", "nonsense")  # ignored, not an error at startup
     assert build_parser().parse_args(["run"]).http == "lean"
+
+
+def test_an_error_fasterapi_logged_is_not_logged_again(caplog: pytest.LogCaptureFixture) -> None:
+    """FasterAPI's app logs an unhandled error with its traceback and re-raises it (as
+    Starlette's ServerErrorMiddleware re-raises); the lean protocol then logs no second copy.
+    An error from an app that is not FasterAPI (or one it did not log) is logged as before."""
+    app = FastAPI()
+
+    @app.get("/boom")
+    async def boom() -> None:
+        raise ValueError("handler failed")
+
+    def failing_task() -> None:
+        raise KeyError("task failed")
+
+    @app.get("/later")
+    async def later(tasks: BackgroundTasks) -> dict[str, bool]:
+        tasks.add_task(failing_task)
+        return {"ok": True}
+
+    async def bare(scope: Scope, receive: Receive, send: Send) -> None:
+        raise LookupError("bare app failed")
+
+    async def main() -> list[list[bytes]]:
+        written = []
+        for target, request in ((app, "/boom"), (app, "/later"), (bare, "/")):
+            protocol, transport = make_protocol(target)
+            protocol.data_received(get(request))
+            await asyncio.sleep(0.05)
+            written.append(transport.written)
+        return written
+
+    with caplog.at_level(logging.ERROR):
+        boom_answer, later_answer, bare_answer = run(main())
+    assert boom_answer[0].startswith(b"HTTP/1.1 500 ")
+    assert later_answer[0].startswith(b"HTTP/1.1 200 ")
+    assert bare_answer[0].startswith(b"HTTP/1.1 500 ")
+    tracebacks = [r for r in caplog.records if r.exc_info]
+    failures = [repr(r.exc_info[1]) for r in tracebacks if r.exc_info]
+    assert failures.count("ValueError('handler failed')") == 1
+    assert failures.count("KeyError('task failed')") == 1
+    assert failures.count("LookupError('bare app failed')") == 1
+    bare_record = next(r for r in tracebacks if "bare app failed" in repr(r.exc_info))
+    assert bare_record.name == "uvicorn.error"

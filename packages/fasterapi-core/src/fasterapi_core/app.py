@@ -20,6 +20,7 @@ from contextlib import AbstractAsyncContextManager, AbstractContextManager
 from typing import Any, TypeVar
 
 from fasterapi_core._concurrency import configure_thread_pool, run_in_threadpool
+from fasterapi_core.background import _mark_logged
 from fasterapi_core.datastructures import URL, State
 from fasterapi_core.exception_handlers import (
     http_exception_handler,
@@ -778,6 +779,7 @@ class Faster:
     ) -> None:
         """Log `exc` and send the 500 (the caller re-raises `exc` afterwards)."""
         logger.error("Exception in ASGI application", exc_info=(type(exc), exc, exc.__traceback__))
+        _mark_logged(exc)
         handler = self.exception_handlers.get(500) or self.exception_handlers.get(Exception)
         if handler is not None:
             try:

@@ -86,12 +86,22 @@ class BackgroundTasks(BackgroundTask):
                     first = exc
         if first is not None:
             _mark_after_response(first)
+            _mark_logged(first)
             raise first
 
 
 def _mark_after_response(exc: BaseException) -> None:
     """Mark `exc` as raised after the response went out (read by the app's error handling)."""
     exc.__dict__["_fasterapi_response_started"] = True
+
+
+def _mark_logged(exc: BaseException) -> None:
+    """Mark `exc`, about to be re-raised, as logged with its traceback on our logger.
+
+    `fasterapi run`'s protocol (`FasterAPI._fastproto`) reads the mark and does not log the
+    same traceback again; a server that does not know it (uvicorn's own protocols) does.
+    """
+    exc.__dict__["_fasterapi_logged"] = True
 
 
 def _is_async_callable(obj: Any) -> bool:

@@ -48,6 +48,7 @@ from fasterapi_core._streaming import (
     sse_body,
     stream_item_type,
 )
+from fasterapi_core.background import _mark_after_response, _mark_logged
 from fasterapi_core.exception_handlers import request_validation_exception_handler
 from fasterapi_core.exceptions import (
     FastAPIError,
@@ -789,7 +790,8 @@ class APIRoute(BaseRoute):
         except Exception as exc:
             # The response is out: log, then let it reach the server, as FastAPI does.
             logger.exception("a dependency with yield failed after the response was sent")
-            exc.__dict__["_fasterapi_response_started"] = True
+            _mark_after_response(exc)
+            _mark_logged(exc)
             raise
 
     async def _read_request_body(self, plan: Plan, ctx: Context, request: Request) -> bool:
@@ -1073,7 +1075,8 @@ class APIRoute(BaseRoute):
             except Exception as exc:
                 # The response is out: log, then let it reach the server, as FastAPI does.
                 logger.exception("a dependency with yield failed after the response was sent")
-                exc.__dict__["_fasterapi_response_started"] = True
+                _mark_after_response(exc)
+                _mark_logged(exc)
                 if ctx.request is not None:
                     await _close_form(ctx)
                 raise
@@ -1354,7 +1357,7 @@ async def _call_response(
         await response(scope, receive, tracking_send)
     except Exception as exc:
         if state.started:
-            exc.__dict__["_fasterapi_response_started"] = True
+            _mark_after_response(exc)
         raise
 
 

@@ -279,8 +279,8 @@ class _Cycle(_Signal):
         try:
             result = await app(self.scope, self.receive, self.send)
         except BaseException as exc:
-            logger = self.protocol.logger
-            logger.error("Exception in ASGI application\n", exc_info=exc)
+            if not exc.__dict__.get("_fasterapi_logged"):  # else FasterAPI's app logged it
+                self.protocol.logger.error("Exception in ASGI application\n", exc_info=exc)
             if not self.response_started or self._head_unsent():
                 await self.send_500_response()
             else:
