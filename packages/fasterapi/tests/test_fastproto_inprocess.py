@@ -131,12 +131,17 @@ HEADS = {
 }
 
 
-@pytest.mark.parametrize("name", HEADS)
-def test_method_version_and_keep_alive_are_uvicorns(name: str) -> None:
-    lean = asyncio.run(serve(True, HEADS[name]))
-    stock = asyncio.run(serve(False, HEADS[name]))
+def assert_served_as_uvicorn_serves(request: bytes, piece: int = 0, **options: Any) -> None:
+    """The app sees the same scope, the client the same bytes, from both protocols."""
+    lean = asyncio.run(serve(True, request, piece, **options))
+    stock = asyncio.run(serve(False, request, piece, **options))
     assert lean[0], "the app was not called"
     assert lean == stock
+
+
+@pytest.mark.parametrize("name", HEADS)
+def test_method_version_and_keep_alive_are_uvicorns(name: str) -> None:
+    assert_served_as_uvicorn_serves(HEADS[name])
 
 
 @pytest.mark.parametrize("name", ["1.1", "1.0 keep-alive", "1.1 close", "HEAD"])
@@ -145,10 +150,7 @@ def test_a_head_arriving_in_pieces_is_read_as_uvicorn_reads_it(name: str, piece:
     """The lean protocol begins a message at its target (no `on_message_begin` callback):
     a target, a header or a version split over reads must come out whole."""
     request = HEADS[name].replace(b" HTTP", b"/some/longer/path?with=query HTTP", 1)
-    lean = asyncio.run(serve(True, request, piece))
-    stock = asyncio.run(serve(False, request, piece))
-    assert lean[0], "the app was not called"
-    assert lean == stock
+    assert_served_as_uvicorn_serves(request, piece)
 
 
 FORWARDED = {
@@ -164,11 +166,7 @@ FORWARDED = {
 def test_forwarded_headers_are_applied_as_uvicorn_applies_them(name: str, allowed: str) -> None:
     """The lean protocol scans for X-Forwarded-* only when `on_header` saw one."""
     request = b"GET /f HTTP/1.1\r\nHost: x\r\n" + FORWARDED[name] + b"\r\n"
-    options = {"proxy_headers": True, "forwarded_allow_ips": allowed}
-    lean = asyncio.run(serve(True, request, **options))
-    stock = asyncio.run(serve(False, request, **options))
-    assert lean[0], "the app was not called"
-    assert lean == stock
+    assert_served_as_uvicorn_serves(request, proxy_headers=True, forwarded_allow_ips=allowed)
 
 
 def test_the_answer_is_written_before_the_apps_work_after_it() -> None:
