@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import subprocess
+import sys
+import textwrap
 import threading
 from typing import Any
 
@@ -627,3 +630,31 @@ def test_starlettes_positional_order_and_backend_keywords() -> None:
     assert dict(data["headers"])["cookie"] == "c=1"
     with pytest.raises(ValueError, match="backend='trio' is not supported"):
         TestClient(echo_scope, backend="trio")
+
+
+def test_a_client_left_open_is_closed_quietly_at_interpreter_exit() -> None:
+    """A client never closed is closed by its finalizer when the interpreter exits; that
+    must not print a traceback (Python 3.12 refuses a new thread at that point, and closing
+    the loop's default executor used to start one)."""
+    script = textwrap.dedent(
+        """
+        import asyncio
+        from fasterapi_testing import TestClient
+
+        async def app(scope, receive, send):
+            assert scope["type"] == "http"
+            # the loop's default executor now exists and has to be shut down at exit
+            await asyncio.get_running_loop().run_in_executor(None, lambda: 1)
+            await send({"type": "http.response.start", "status": 200, "headers": []})
+            await send({"type": "http.response.body", "body": b"ok"})
+
+        client = TestClient(app)
+        assert client.get("/").text == "ok"
+        print("answered")
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert (done.returncode, done.stdout.strip()) == (0, "answered")
+    assert "Traceback" not in done.stderr, done.stderr

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 from collections.abc import Coroutine
 from typing import Any, TypeVar
@@ -76,4 +77,8 @@ async def _shutdown(loop: asyncio.AbstractEventLoop) -> None:
     if tasks:
         await asyncio.gather(*tasks, return_exceptions=True)
     await loop.shutdown_asyncgens()
-    await loop.shutdown_default_executor()
+    # A client left open is closed by its finalizer at interpreter exit, where Python 3.12
+    # refuses the thread this starts to wait for the executor ("can't create new thread at
+    # interpreter shutdown"); the executor's workers have been joined by then.
+    with contextlib.suppress(RuntimeError):
+        await loop.shutdown_default_executor()
