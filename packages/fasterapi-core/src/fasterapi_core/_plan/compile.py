@@ -518,14 +518,16 @@ def _scalar_extractor(field: Field) -> Extractor:
             return None
         return value
 
+    def absent(ctx: Context) -> Any:
+        """The value of a parameter the request does not carry: its default, or an error."""
+        if required:
+            ctx.errors.append(_missing(loc, alias))
+            return None
+        return default if constant else get_default()
+
     def extract(ctx: Context) -> Any:
         raw = lookup(ctx)
-        if raw is None:
-            if required:
-                ctx.errors.append(_missing(loc, alias))
-                return None
-            return default if constant else get_default()
-        return finish(ctx, raw)
+        return absent(ctx) if raw is None else finish(ctx, raw)
 
     # PERF: path and query parameters (the common ones) read their source inline, without
     # the lookup call (benchmarks/bench_core.py::path, ::query).
@@ -550,12 +552,7 @@ def _scalar_extractor(field: Field) -> Extractor:
                 # query 0.54 -> 0.55).
                 query = ctx._query = parse_query_last(ctx.scope.get("query_string", b""))
             raw = query.get(alias)
-            if raw is None:
-                if required:
-                    ctx.errors.append(_missing(loc, alias))
-                    return None
-                return default if constant else get_default()
-            return finish(ctx, raw)
+            return absent(ctx) if raw is None else finish(ctx, raw)
 
         if inlinable:
             _INLINE[extract_query] = inline
